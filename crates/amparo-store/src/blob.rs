@@ -1,0 +1,357 @@
+//! The blob store: capture bytes named by a keyed hash of their content.
+//!
+//! An object's name is HMAC-SHA-256 of its bytes under the installation's secret, never the plain
+//! SHA-256, so a seized disk does not reveal which known files are held. Objects live in any
+//! `object_store` backend; on the local file system each object and its folders are fsynced
+//! before [`BlobStore::put_bytes`] or [`BlobStore::put_file`] return, so a record that names a
+//! blob is only ever committed after the blob is durable.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+use hmac::{Hmac, Mac};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, PutPayload, WriteMultipart};
+use sha2::{Digest, Sha256};
+
+/// Bytes read from a file per step while hashing or uploading.
+const CHUNK: usize = 1 << 20;
+
+/// The name of a blob: lowercase hex of HMAC-SHA-256 of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobKey(String);
+
+impl BlobKey {
+    /// Parses a key: 64 lowercase hexadecimal digits.
+    pub fn parse(text: &str) -> Option<Self> {
+        let ok = text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        ok.then(|| Self(text.to_owned()))
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn object_path(&self) -> ObjectPath {
+        ObjectPath::from(format!("{}/{}", &self.0[..2], self.0))
+    }
+}
+
+impl fmt::Display for BlobKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What was stored: the key, the plain SHA-256 (for verification) and the size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobInfo {
+    /// The blob's name.
+    pub key: BlobKey,
+    /// Plain SHA-256 of the bytes, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A blob present in the store, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedBlob {
+    /// The blob's name.
+    pub key: BlobKey,
+    /// Size in bytes.
+    pub size: u64,
+    /// When it was last written, in seconds since the Unix epoch.
+    pub modified_unix: i64,
+}
+
+/// Why a blob could not be stored or read.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobWriteError {
+    /// Reading the source file failed.
+    #[error("could not read {path}: {source}")]
+    ReadSource {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The source file changed while it was being stored.
+    #[error(
+        "{path} changed while it was being captured: capture it again once nothing writes to it"
+    )]
+    SourceChanged {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Flushing the stored object to disk failed.
+    #[error("could not make the blob durable at {path}: {source}")]
+    Sync {
+        /// The object's file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A stored blob's bytes do not match its name.
+    #[error("blob {key} is damaged: its content no longer matches its name")]
+    Damaged {
+        /// The blob's key.
+        key: BlobKey,
+    },
+    /// The object store failed.
+    #[error("blob store error: {0}")]
+    ObjectStore(#[from] object_store::Error),
+    /// A background task failed.
+    #[error("blob store task failed: {0}")]
+    Task(String),
+}
+
+/// Stores and reads blobs by keyed hash.
+#[derive(Clone)]
+pub struct BlobStore {
+    objects: Arc<dyn ObjectStore>,
+    local_root: Option<PathBuf>,
+    secret: Arc<[u8; 32]>,
+}
+
+impl fmt::Debug for BlobStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlobStore")
+            .field("objects", &self.objects.to_string())
+            .field("local_root", &self.local_root)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Hashes {
+    keyed: Hmac<Sha256>,
+    plain: Sha256,
+    size: u64,
+}
+
+impl Hashes {
+    fn new(secret: &[u8; 32]) -> Self {
+        Self {
+            keyed: <Hmac<Sha256> as Mac>::new_from_slice(secret)
+                .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length")),
+            plain: Sha256::new(),
+            size: 0,
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        self.keyed.update(bytes);
+        self.plain.update(bytes);
+        self.size += bytes.len() as u64;
+    }
+
+    fn finish(self) -> BlobInfo {
+        BlobInfo {
+            key: BlobKey(hex::encode(self.keyed.finalize().into_bytes())),
+            sha256: hex::encode(self.plain.finalize()),
+            size: self.size,
+        }
+    }
+}
+
+impl BlobStore {
+    /// A blob store in a local folder (created if missing), with fsync on every write.
+    pub fn local(root: &Path, secret: [u8; 32]) -> Result<Self, BlobWriteError> {
+        std::fs::create_dir_all(root).map_err(|source| BlobWriteError::Sync {
+            path: root.to_owned(),
+            source,
+        })?;
+        let objects = LocalFileSystem::new_with_prefix(root)?;
+        Ok(Self {
+            objects: Arc::new(objects),
+            local_root: Some(root.to_owned()),
+            secret: Arc::new(secret),
+        })
+    }
+
+    /// A blob store over any object store (S3-compatible, in-memory for tests). Durability is
+    /// that store's own.
+    pub fn remote(objects: Arc<dyn ObjectStore>, secret: [u8; 32]) -> Self {
+        Self {
+            objects,
+            local_root: None,
+            secret: Arc::new(secret),
+        }
+    }
+
+    /// The key and plain SHA-256 that `bytes` would be stored under.
+    pub fn info_for(&self, bytes: &[u8]) -> BlobInfo {
+        let mut hashes = Hashes::new(&self.secret);
+        hashes.update(bytes);
+        hashes.finish()
+    }
+
+    /// Stores `bytes` and makes them durable; storing the same bytes again is cheap.
+    pub async fn put_bytes(&self, bytes: &[u8]) -> Result<BlobInfo, BlobWriteError> {
+        let info = self.info_for(bytes);
+        if !self.is_intact(&info).await? {
+            let path = info.key.object_path();
+            self.objects
+                .put(&path, PutPayload::from(bytes.to_vec()))
+                .await?;
+        }
+        self.sync(&info.key).await?;
+        Ok(info)
+    }
+
+    /// Stores the file at `source` without holding it in memory, and makes it durable.
+    pub async fn put_file(&self, source: &Path) -> Result<BlobInfo, BlobWriteError> {
+        let info = self.hash_file(source).await?;
+        if !self.is_intact(&info).await? {
+            let upload = self.objects.put_multipart(&info.key.object_path()).await?;
+            let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
+            let mut hashes = Hashes::new(&self.secret);
+            let mut file = open(source)?;
+            let mut buffer = vec![0; CHUNK];
+            loop {
+                let read = read_chunk(&mut file, &mut buffer, source)?;
+                if read == 0 {
+                    break;
+                }
+                hashes.update(&buffer[..read]);
+                writer.wait_for_capacity(2).await?;
+                writer.write(&buffer[..read]);
+            }
+            if hashes.finish() != info {
+                writer.abort().await?;
+                return Err(BlobWriteError::SourceChanged {
+                    path: source.to_owned(),
+                });
+            }
+            writer.finish().await?;
+        }
+        self.sync(&info.key).await?;
+        Ok(info)
+    }
+
+    async fn hash_file(&self, source: &Path) -> Result<BlobInfo, BlobWriteError> {
+        let source = source.to_owned();
+        let secret = self.secret.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut file = open(&source)?;
+            let mut hashes = Hashes::new(&secret);
+            let mut buffer = vec![0; CHUNK];
+            loop {
+                let read = read_chunk(&mut file, &mut buffer, &source)?;
+                if read == 0 {
+                    return Ok(hashes.finish());
+                }
+                hashes.update(&buffer[..read]);
+            }
+        })
+        .await
+        .map_err(|error| BlobWriteError::Task(error.to_string()))?
+    }
+
+    /// Whether the object for `info` exists with the right size (a torn write after a power
+    /// loss leaves a short file, which is then rewritten).
+    async fn is_intact(&self, info: &BlobInfo) -> Result<bool, BlobWriteError> {
+        match self.objects.head(&info.key.object_path()).await {
+            Ok(meta) => Ok(meta.size == info.size),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Flushes a local object, its shard folder and the root folder to disk.
+    async fn sync(&self, key: &BlobKey) -> Result<(), BlobWriteError> {
+        let Some(root) = &self.local_root else {
+            return Ok(());
+        };
+        let shard = root.join(&key.as_str()[..2]);
+        let file = shard.join(key.as_str());
+        let root = root.clone();
+        tokio::task::spawn_blocking(move || {
+            for path in [&file, &shard, &root] {
+                std::fs::File::open(path)
+                    .and_then(|handle| handle.sync_all())
+                    .map_err(|source| BlobWriteError::Sync {
+                        path: path.clone(),
+                        source,
+                    })?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|error| BlobWriteError::Task(error.to_string()))?
+    }
+
+    /// The bytes of a blob, checked against its name.
+    pub async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, BlobWriteError> {
+        let bytes = self.objects.get(&key.object_path()).await?.bytes().await?;
+        if &self.info_for(&bytes).key != key {
+            return Err(BlobWriteError::Damaged { key: key.clone() });
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// Whether a blob exists.
+    pub async fn contains(&self, key: &BlobKey) -> Result<bool, BlobWriteError> {
+        match self.objects.head(&key.object_path()).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Every blob in the store. Objects whose names are not blob keys (staging files of an
+    /// interrupted upload) are listed with their raw names skipped.
+    pub async fn list(&self) -> Result<Vec<ListedBlob>, BlobWriteError> {
+        let metas: Vec<_> = self.objects.list(None).try_collect().await?;
+        Ok(metas
+            .into_iter()
+            .filter_map(|meta| {
+                let name = meta.location.filename()?;
+                Some(ListedBlob {
+                    key: BlobKey::parse(name)?,
+                    size: meta.size,
+                    modified_unix: meta.last_modified.timestamp(),
+                })
+            })
+            .collect())
+    }
+
+    /// Removes a blob (only the garbage collector calls this, for blobs no record names).
+    pub async fn delete(&self, key: &BlobKey) -> Result<(), BlobWriteError> {
+        match self.objects.delete(&key.object_path()).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<std::fs::File, BlobWriteError> {
+    std::fs::File::open(path).map_err(|source| BlobWriteError::ReadSource {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn read_chunk(
+    file: &mut std::fs::File,
+    buffer: &mut [u8],
+    path: &Path,
+) -> Result<usize, BlobWriteError> {
+    loop {
+        match file.read(buffer) {
+            Ok(read) => return Ok(read),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(BlobWriteError::ReadSource {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        }
+    }
+}

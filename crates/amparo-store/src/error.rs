@@ -1,0 +1,43 @@
+//! Errors of the storage layer.
+
+use amparo_model::RecordKind;
+use uuid::Uuid;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone else wrote the record since it was read.
+    #[error(
+        "{kind} {id} was changed by someone else (now at version {actual}, expected {expected}): reload it and apply your change again"
+    )]
+    Conflict {
+        /// The record kind.
+        kind: RecordKind,
+        /// The record id.
+        id: Uuid,
+        /// The version the writer expected to replace (0 for a new record).
+        expected: u32,
+        /// The current version (0 when the record does not exist).
+        actual: u32,
+    },
+    /// A record body is not a JSON object.
+    #[error("the body of {kind} {id} is not a JSON object")]
+    NotAnObject {
+        /// The record kind.
+        kind: RecordKind,
+        /// The record id.
+        id: Uuid,
+    },
+    /// A stored row could not be read back (a damaged database or a newer Amparo's data).
+    #[error("stored data is damaged or from a newer Amparo: {0}")]
+    Corrupt(String),
+    /// A PostgreSQL schema name that could be misread as SQL.
+    #[error("schema name {0:?} must be lowercase letters, digits and underscores")]
+    InvalidSchemaName(String),
+    /// The database server or file failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("could not bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}

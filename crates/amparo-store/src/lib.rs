@@ -1,0 +1,87 @@
+//! Amparo's storage: the [`Store`] trait for versioned records and its outbox, with SQLite and
+//! PostgreSQL backends, and the content-addressed [`BlobStore`].
+//!
+//! The store knows SQL and JSON, not the domain: a record body is a JSON object whose
+//! `sensitive` member, when present, is kept in a column of its own so that it can be encrypted
+//! and withheld separately.
+
+mod blob;
+mod error;
+mod postgres;
+mod sqlite;
+mod types;
+
+pub use blob::{BlobInfo, BlobKey, BlobStore, BlobWriteError, ListedBlob};
+pub use error::StoreError;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+pub use types::{Change, ListOptions, OutboxEntry, StoredVersion};
+
+use amparo_model::RecordKind;
+use async_trait::async_trait;
+use uuid::Uuid;
+
+/// Versioned records with an outbox of changes.
+///
+/// Every write adds a new version; nothing is ever overwritten or hard-deleted, and a delete is a
+/// tombstone version. Each version also enters the outbox, whose sequence numbers grow in commit
+/// order, so that derived views can tail it without missing a change.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Writes every change in one transaction: all versions and outbox entries commit, or none.
+    ///
+    /// A change whose `expected_version` is not the record's current version fails with
+    /// [`StoreError::Conflict`] and nothing is written.
+    async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError>;
+
+    /// The current version of a record, tombstones included.
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<Option<StoredVersion>, StoreError>;
+
+    /// One version of a record.
+    async fn get_version(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+    ) -> Result<Option<StoredVersion>, StoreError>;
+
+    /// The current versions of records of `kind`, ordered by id.
+    async fn list(
+        &self,
+        kind: RecordKind,
+        options: &ListOptions,
+    ) -> Result<Vec<StoredVersion>, StoreError>;
+
+    /// Every version of a record, oldest first.
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError>;
+
+    /// Outbox entries after `after_seq`, in sequence order, at most `limit`.
+    async fn outbox_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    /// The versions written after outbox sequence `after_seq`, in sequence order, with their
+    /// sequence numbers; used for exports.
+    async fn versions_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, StoredVersion)>, StoreError>;
+
+    /// Counts records of `kind` (tombstoned ones excluded).
+    async fn count(&self, kind: RecordKind) -> Result<u64, StoreError>;
+
+    /// Takes the next value of the named counter (starting at 1), durably.
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError>;
+
+    /// Raises the named counter to at least `value` (after an import).
+    async fn raise_sequence(&self, name: &str, value: u64) -> Result<(), StoreError>;
+
+    /// Stores a user's password hash (kept out of the versioned records).
+    async fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<(), StoreError>;
+
+    /// A user's password hash.
+    async fn password_hash(&self, user_id: Uuid) -> Result<Option<String>, StoreError>;
+}

@@ -1,0 +1,331 @@
+//! The PostgreSQL backend, for team servers with several `amparo serve` processes.
+//!
+//! Writers take a transaction-scoped advisory lock before assigning outbox sequence numbers, so
+//! sequence order is commit order and a tailer reading `seq > last` never skips a change that
+//! commits late.
+
+use amparo_model::RecordKind;
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use std::str::FromStr;
+use uuid::Uuid;
+
+use crate::types::{from_micros, join_body, parse_id, parse_kind, split_body, to_micros};
+use crate::{Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+const VERSION_COLUMNS: &str = "kind, id, version, deleted, body, sensitive, actor, recorded_at";
+
+/// A [`Store`] in a PostgreSQL database (optionally in one schema of it).
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db`) and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_in_schema(url, None).await
+    }
+
+    /// Connects and keeps every table in `schema`, creating it if needed (one schema per test,
+    /// or several installations in one database).
+    pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        let mut options = PgConnectOptions::from_str(url)?;
+        if let Some(schema) = schema {
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(StoreError::InvalidSchemaName(schema.to_owned()));
+            }
+            let setup = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .execute(&setup)
+                .await?;
+            setup.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn version_from_row(row: &PgRow) -> Result<StoredVersion, StoreError> {
+    let version: i32 = row.try_get("version")?;
+    Ok(StoredVersion {
+        kind: parse_kind(row.try_get("kind")?)?,
+        id: parse_id(row.try_get("id")?)?,
+        version: u32::try_from(version)
+            .map_err(|_| StoreError::Corrupt(format!("version {version}")))?,
+        deleted: row.try_get("deleted")?,
+        body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
+        actor: row.try_get("actor")?,
+        recorded_at: from_micros(row.try_get("recorded_at")?)?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.amparo_outbox'))")
+            .execute(&mut *transaction)
+            .await?;
+        let mut written = Vec::with_capacity(changes.len());
+        for change in changes {
+            let kind = change.kind.as_str();
+            let id = change.id.to_string();
+            let current: Option<i32> =
+                sqlx::query_scalar("SELECT version FROM record_heads WHERE kind = $1 AND id = $2")
+                    .bind(kind)
+                    .bind(&id)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+            let actual = current.unwrap_or(0) as u32;
+            if actual != change.expected_version {
+                return Err(StoreError::Conflict {
+                    kind: change.kind,
+                    id: change.id,
+                    expected: change.expected_version,
+                    actual,
+                });
+            }
+            let version = actual + 1;
+            let version_column = i32::try_from(version)
+                .map_err(|_| StoreError::Corrupt(format!("version {version} is too large")))?;
+            let deleted = change.body.is_none();
+            let (public, sensitive) = split_body(change)?;
+            let recorded_at = to_micros(change.at);
+            sqlx::query(
+                "INSERT INTO record_versions (kind, id, version, deleted, body, sensitive, actor, recorded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(kind)
+            .bind(&id)
+            .bind(version_column)
+            .bind(deleted)
+            .bind(&public)
+            .bind(&sensitive)
+            .bind(&change.actor)
+            .bind(recorded_at)
+            .execute(&mut *transaction)
+            .await?;
+            sqlx::query(
+                "INSERT INTO record_heads (kind, id, version, deleted) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted",
+            )
+            .bind(kind)
+            .bind(&id)
+            .bind(version_column)
+            .bind(deleted)
+            .execute(&mut *transaction)
+            .await?;
+            sqlx::query("INSERT INTO outbox (kind, id, version, deleted) VALUES ($1, $2, $3, $4)")
+                .bind(kind)
+                .bind(&id)
+                .bind(version_column)
+                .bind(deleted)
+                .execute(&mut *transaction)
+                .await?;
+            written.push(StoredVersion {
+                kind: change.kind,
+                id: change.id,
+                version,
+                deleted,
+                body: join_body(public.as_deref(), sensitive.as_deref())?,
+                actor: change.actor.clone(),
+                recorded_at: from_micros(recorded_at)?,
+            });
+        }
+        transaction.commit().await?;
+        Ok(written)
+    }
+
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<Option<StoredVersion>, StoreError> {
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions v
+             WHERE kind = $1 AND id = $2
+               AND version = (SELECT version FROM record_heads h WHERE h.kind = $1 AND h.id = $2)"
+        );
+        let row = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn get_version(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+    ) -> Result<Option<StoredVersion>, StoreError> {
+        let Ok(version) = i32::try_from(version) else {
+            return Ok(None);
+        };
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions WHERE kind = $1 AND id = $2 AND version = $3"
+        );
+        let row = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn list(
+        &self,
+        kind: RecordKind,
+        options: &ListOptions,
+    ) -> Result<Vec<StoredVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+             FROM record_heads h
+             JOIN record_versions v ON v.kind = h.kind AND v.id = h.id AND v.version = h.version
+             WHERE h.kind = $1 AND ($2 OR NOT h.deleted) AND h.id > $3
+             ORDER BY h.id
+             LIMIT $4",
+        )
+        .bind(kind.as_str())
+        .bind(options.include_deleted)
+        .bind(
+            options
+                .after_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        )
+        .bind(options.limit.map(i64::from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError> {
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions WHERE kind = $1 AND id = $2 ORDER BY version"
+        );
+        let rows = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn outbox_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, id, version, deleted FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxEntry {
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    kind: parse_kind(row.try_get("kind")?)?,
+                    id: parse_id(row.try_get("id")?)?,
+                    version: row.try_get::<i32, _>("version")? as u32,
+                    deleted: row.try_get("deleted")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn versions_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, StoredVersion)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.seq, v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+             FROM outbox o
+             JOIN record_versions v ON v.kind = o.kind AND v.id = o.id AND v.version = o.version
+             WHERE o.seq > $1 ORDER BY o.seq LIMIT $2",
+        )
+        .bind(after_seq as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get::<i64, _>("seq")? as u64, version_from_row(row)?)))
+            .collect()
+    }
+
+    async fn count(&self, kind: RecordKind) -> Result<u64, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM record_heads WHERE kind = $1 AND NOT deleted")
+                .bind(kind.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(count as u64)
+    }
+
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        let value: i64 = sqlx::query_scalar(
+            "INSERT INTO sequences (name, value) VALUES ($1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
+             RETURNING value",
+        )
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(value as u64)
+    }
+
+    async fn raise_sequence(&self, name: &str, value: u64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sequences (name, value) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET value = GREATEST(sequences.value, excluded.value)",
+        )
+        .bind(name)
+        .bind(value as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO credentials (user_id, password_hash) VALUES ($1, $2)
+             ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(user_id.to_string())
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn password_hash(&self, user_id: Uuid) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM credentials WHERE user_id = $1")
+                .bind(user_id.to_string())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+}

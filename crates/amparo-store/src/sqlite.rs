@@ -1,0 +1,319 @@
+//! The embedded SQLite backend (WAL, synchronous commits), the default of every installation.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use amparo_model::RecordKind;
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use uuid::Uuid;
+
+use crate::types::{from_micros, join_body, parse_id, parse_kind, split_body, to_micros};
+use crate::{Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const VERSION_COLUMNS: &str = "kind, id, version, deleted, body, sensitive, actor, recorded_at";
+
+/// A [`Store`] in one SQLite database file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        Self::connect(options, 4).await
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        // One connection: every connection to ":memory:" would be its own database.
+        Self::connect(options, 1).await
+    }
+
+    async fn connect(options: SqliteConnectOptions, size: u32) -> Result<Self, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(size)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes every connection, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn version_from_row(row: &SqliteRow) -> Result<StoredVersion, StoreError> {
+    let version: i64 = row.try_get("version")?;
+    Ok(StoredVersion {
+        kind: parse_kind(row.try_get("kind")?)?,
+        id: parse_id(row.try_get("id")?)?,
+        version: u32::try_from(version)
+            .map_err(|_| StoreError::Corrupt(format!("version {version}")))?,
+        deleted: row.try_get("deleted")?,
+        body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
+        actor: row.try_get("actor")?,
+        recorded_at: from_micros(row.try_get("recorded_at")?)?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut written = Vec::with_capacity(changes.len());
+        for change in changes {
+            let kind = change.kind.as_str();
+            let id = change.id.to_string();
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM record_heads WHERE kind = ? AND id = ?")
+                    .bind(kind)
+                    .bind(&id)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+            let actual = current.unwrap_or(0) as u32;
+            if actual != change.expected_version {
+                return Err(StoreError::Conflict {
+                    kind: change.kind,
+                    id: change.id,
+                    expected: change.expected_version,
+                    actual,
+                });
+            }
+            let version = actual + 1;
+            let deleted = change.body.is_none();
+            let (public, sensitive) = split_body(change)?;
+            let recorded_at = to_micros(change.at);
+            sqlx::query(
+                "INSERT INTO record_versions (kind, id, version, deleted, body, sensitive, actor, recorded_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(kind)
+            .bind(&id)
+            .bind(i64::from(version))
+            .bind(deleted)
+            .bind(&public)
+            .bind(&sensitive)
+            .bind(&change.actor)
+            .bind(recorded_at)
+            .execute(&mut *transaction)
+            .await?;
+            sqlx::query(
+                "INSERT INTO record_heads (kind, id, version, deleted) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted",
+            )
+            .bind(kind)
+            .bind(&id)
+            .bind(i64::from(version))
+            .bind(deleted)
+            .execute(&mut *transaction)
+            .await?;
+            sqlx::query("INSERT INTO outbox (kind, id, version, deleted) VALUES (?, ?, ?, ?)")
+                .bind(kind)
+                .bind(&id)
+                .bind(i64::from(version))
+                .bind(deleted)
+                .execute(&mut *transaction)
+                .await?;
+            written.push(StoredVersion {
+                kind: change.kind,
+                id: change.id,
+                version,
+                deleted,
+                body: join_body(public.as_deref(), sensitive.as_deref())?,
+                actor: change.actor.clone(),
+                recorded_at: from_micros(recorded_at)?,
+            });
+        }
+        transaction.commit().await?;
+        Ok(written)
+    }
+
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<Option<StoredVersion>, StoreError> {
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions v
+             WHERE kind = ?1 AND id = ?2
+               AND version = (SELECT version FROM record_heads h WHERE h.kind = ?1 AND h.id = ?2)"
+        );
+        let row = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn get_version(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+    ) -> Result<Option<StoredVersion>, StoreError> {
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions WHERE kind = ? AND id = ? AND version = ?"
+        );
+        let row = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .bind(i64::from(version))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn list(
+        &self,
+        kind: RecordKind,
+        options: &ListOptions,
+    ) -> Result<Vec<StoredVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+             FROM record_heads h
+             JOIN record_versions v ON v.kind = h.kind AND v.id = h.id AND v.version = h.version
+             WHERE h.kind = ? AND (? OR h.deleted = 0) AND h.id > ?
+             ORDER BY h.id
+             LIMIT ?",
+        )
+            .bind(kind.as_str())
+            .bind(options.include_deleted)
+            .bind(
+                options
+                    .after_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            )
+            .bind(options.limit.map_or(-1, i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError> {
+        let query = format!(
+            "SELECT {VERSION_COLUMNS} FROM record_versions WHERE kind = ? AND id = ? ORDER BY version"
+        );
+        let rows = sqlx::query(&query)
+            .bind(kind.as_str())
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn outbox_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, id, version, deleted FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after_seq as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxEntry {
+                    seq: row.try_get::<i64, _>("seq")? as u64,
+                    kind: parse_kind(row.try_get("kind")?)?,
+                    id: parse_id(row.try_get("id")?)?,
+                    version: row.try_get::<i64, _>("version")? as u32,
+                    deleted: row.try_get("deleted")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn versions_since(
+        &self,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<(u64, StoredVersion)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.seq, v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+             FROM outbox o
+             JOIN record_versions v ON v.kind = o.kind AND v.id = o.id AND v.version = o.version
+             WHERE o.seq > ? ORDER BY o.seq LIMIT ?",
+        )
+        .bind(after_seq as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get::<i64, _>("seq")? as u64, version_from_row(row)?)))
+            .collect()
+    }
+
+    async fn count(&self, kind: RecordKind) -> Result<u64, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM record_heads WHERE kind = ? AND deleted = 0")
+                .bind(kind.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(count as u64)
+    }
+
+    async fn next_in_sequence(&self, name: &str) -> Result<u64, StoreError> {
+        let value: i64 = sqlx::query_scalar(
+            "INSERT INTO sequences (name, value) VALUES (?, 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1
+             RETURNING value",
+        )
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(value as u64)
+    }
+
+    async fn raise_sequence(&self, name: &str, value: u64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sequences (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = MAX(value, ?2)",
+        )
+        .bind(name)
+        .bind(value as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO credentials (user_id, password_hash) VALUES (?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(user_id.to_string())
+        .bind(hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn password_hash(&self, user_id: Uuid) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM credentials WHERE user_id = ?")
+                .bind(user_id.to_string())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+}

@@ -1,0 +1,128 @@
+//! Values passed to and returned by the [`crate::Store`].
+
+use amparo_model::RecordKind;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// One new version to write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub id: Uuid,
+    /// The version this change replaces; 0 creates the record.
+    pub expected_version: u32,
+    /// The new body (a JSON object); `None` writes a tombstone.
+    pub body: Option<serde_json::Value>,
+    /// Who makes the change (`cli:alice`, `user:<id>`).
+    pub actor: String,
+    /// When, truncated to microseconds by the store.
+    pub at: OffsetDateTime,
+}
+
+/// One stored version of a record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredVersion {
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub id: Uuid,
+    /// 1 for the first version, then +1 per change.
+    pub version: u32,
+    /// Whether this version is a tombstone.
+    pub deleted: bool,
+    /// The body, `sensitive` member included (`null` for a tombstone).
+    pub body: serde_json::Value,
+    /// Who wrote it.
+    pub actor: String,
+    /// When it was written.
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+}
+
+/// Which current versions [`crate::Store::list`] returns.
+#[derive(Clone, Debug, Default)]
+pub struct ListOptions {
+    /// Include records whose current version is a tombstone.
+    pub include_deleted: bool,
+    /// Only ids greater than this (for paging).
+    pub after_id: Option<Uuid>,
+    /// At most this many (all when `None`).
+    pub limit: Option<u32>,
+}
+
+/// One entry of the outbox: a version was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Monotonic sequence number, in commit order.
+    pub seq: u64,
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub id: Uuid,
+    /// The version written.
+    pub version: u32,
+    /// Whether it was a tombstone.
+    pub deleted: bool,
+}
+
+/// Microseconds since the Unix epoch, the stored form of times.
+pub(crate) fn to_micros(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000) as i64
+}
+
+pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .map_err(|error| StoreError::Corrupt(format!("time {micros}: {error}")))
+}
+
+/// Splits a body into its public part and its `sensitive` member.
+pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<String>), StoreError> {
+    let Some(body) = &change.body else {
+        return Ok((None, None));
+    };
+    let serde_json::Value::Object(map) = body else {
+        return Err(StoreError::NotAnObject {
+            kind: change.kind,
+            id: change.id,
+        });
+    };
+    let mut public = map.clone();
+    let sensitive = public.remove("sensitive");
+    let public = serde_json::Value::Object(public).to_string();
+    let sensitive = sensitive
+        .filter(|value| !value.is_null())
+        .map(|value| value.to_string());
+    Ok((Some(public), sensitive))
+}
+
+/// Joins the stored parts of a body back together.
+pub(crate) fn join_body(
+    public: Option<&str>,
+    sensitive: Option<&str>,
+) -> Result<serde_json::Value, StoreError> {
+    let Some(public) = public else {
+        return Ok(serde_json::Value::Null);
+    };
+    let mut value: serde_json::Value = serde_json::from_str(public)
+        .map_err(|error| StoreError::Corrupt(format!("record body: {error}")))?;
+    if let (Some(sensitive), serde_json::Value::Object(map)) = (sensitive, &mut value) {
+        let sensitive: serde_json::Value = serde_json::from_str(sensitive)
+            .map_err(|error| StoreError::Corrupt(format!("sensitive body: {error}")))?;
+        map.insert("sensitive".to_owned(), sensitive);
+    }
+    Ok(value)
+}
+
+pub(crate) fn parse_kind(text: &str) -> Result<RecordKind, StoreError> {
+    text.parse()
+        .map_err(|error| StoreError::Corrupt(format!("{error}")))
+}
+
+pub(crate) fn parse_id(text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|error| StoreError::Corrupt(format!("id {text:?}: {error}")))
+}
