@@ -1,7 +1,10 @@
 //! The blob store: capture bytes named by a keyed hash of their content.
 //!
-//! An object's name is HMAC-SHA-256 of its bytes under the installation's secret, never the plain
-//! SHA-256, so a seized disk does not reveal which known files are held. Objects live in any
+//! An object's name is HMAC-SHA-256, under the installation's secret, of the bytes' SHA-256
+//! digest: a keyed hash of the content, never the plain SHA-256, so a seized disk does not reveal
+//! which known files are held. Because the name derives from the digest, a capture record that
+//! keeps the plain SHA-256 (for anyone to verify) names its blob without storing the key, and an
+//! export moves between installations with different secrets unchanged. Objects live in any
 //! `object_store` backend; on the local file system each object and its folders are fsynced
 //! before [`BlobStore::put_bytes`] or [`BlobStore::put_file`] return, so a record that names a
 //! blob is only ever committed after the blob is durable.
@@ -21,7 +24,7 @@ use sha2::{Digest, Sha256};
 /// Bytes read from a file per step while hashing or uploading.
 const CHUNK: usize = 1 << 20;
 
-/// The name of a blob: lowercase hex of HMAC-SHA-256 of its bytes.
+/// The name of a blob: lowercase hex of HMAC-SHA-256 of its bytes' SHA-256 digest.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlobKey(String);
 
@@ -128,35 +131,41 @@ impl fmt::Debug for BlobStore {
     }
 }
 
-struct Hashes {
-    keyed: Hmac<Sha256>,
+struct Hashes<'a> {
+    secret: &'a [u8; 32],
     plain: Sha256,
     size: u64,
 }
 
-impl Hashes {
-    fn new(secret: &[u8; 32]) -> Self {
+impl<'a> Hashes<'a> {
+    fn new(secret: &'a [u8; 32]) -> Self {
         Self {
-            keyed: <Hmac<Sha256> as Mac>::new_from_slice(secret)
-                .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length")),
+            secret,
             plain: Sha256::new(),
             size: 0,
         }
     }
 
     fn update(&mut self, bytes: &[u8]) {
-        self.keyed.update(bytes);
         self.plain.update(bytes);
         self.size += bytes.len() as u64;
     }
 
     fn finish(self) -> BlobInfo {
+        let digest = self.plain.finalize();
         BlobInfo {
-            key: BlobKey(hex::encode(self.keyed.finalize().into_bytes())),
-            sha256: hex::encode(self.plain.finalize()),
+            key: keyed_name(self.secret, &digest),
+            sha256: hex::encode(digest),
             size: self.size,
         }
     }
+}
+
+fn keyed_name(secret: &[u8; 32], digest: &[u8]) -> BlobKey {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(digest);
+    BlobKey(hex::encode(mac.finalize().into_bytes()))
 }
 
 impl BlobStore {
@@ -182,6 +191,15 @@ impl BlobStore {
             local_root: None,
             secret: Arc::new(secret),
         }
+    }
+
+    /// The key of the blob whose plain SHA-256 is `sha256` (64 hex digits), or `None` when the
+    /// text is not a SHA-256 digest.
+    pub fn key_for_sha256(&self, sha256: &str) -> Option<BlobKey> {
+        let digest = hex::decode(sha256)
+            .ok()
+            .filter(|digest| digest.len() == 32)?;
+        Some(keyed_name(&self.secret, &digest))
     }
 
     /// The key and plain SHA-256 that `bytes` would be stored under.

@@ -47,8 +47,12 @@ impl SqliteStore {
     }
 
     async fn connect(options: SqliteConnectOptions, size: u32) -> Result<Self, StoreError> {
+        // Connections are kept for the life of the pool: an in-memory database lives only as
+        // long as its one connection.
         let pool = SqlitePoolOptions::new()
             .max_connections(size)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
@@ -192,17 +196,17 @@ impl Store for SqliteStore {
              ORDER BY h.id
              LIMIT ?",
         )
-            .bind(kind.as_str())
-            .bind(options.include_deleted)
-            .bind(
-                options
-                    .after_id
-                    .map(|id| id.to_string())
-                    .unwrap_or_default(),
-            )
-            .bind(options.limit.map_or(-1, i64::from))
-            .fetch_all(&self.pool)
-            .await?;
+        .bind(kind.as_str())
+        .bind(options.include_deleted)
+        .bind(
+            options
+                .after_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        )
+        .bind(options.limit.map_or(-1, i64::from))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(version_from_row).collect()
     }
 

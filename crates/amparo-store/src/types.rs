@@ -72,7 +72,7 @@ pub struct OutboxEntry {
 
 /// Microseconds since the Unix epoch, the stored form of times.
 pub(crate) fn to_micros(at: OffsetDateTime) -> i64 {
-    (at.unix_timestamp_nanos() / 1_000) as i64
+    at.unix_timestamp_nanos().div_euclid(1_000) as i64
 }
 
 pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, StoreError> {

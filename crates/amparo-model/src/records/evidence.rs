@@ -38,6 +38,9 @@ pub enum CaptureOrigin {
 }
 
 /// Immutable bytes and how they were obtained: the unit of evidence.
+///
+/// The bytes live in the blob store under a keyed hash of `sha256` that only the installation
+/// can compute, so the record names its blob without the blob store revealing its content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Capture {
@@ -54,8 +57,6 @@ pub struct Capture {
     pub obtained_at: OffsetDateTime,
     /// Who obtained them (`cli:alice`, `user:<id>`).
     pub obtained_by: String,
-    /// The blob's name in the blob store: a keyed hash of the bytes, never the plain SHA-256.
-    pub blob_key: String,
     /// Cases it belongs to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub case_ids: Vec<CaseId>,
@@ -72,12 +73,6 @@ impl Fields for Capture {
     fn check(&self, errors: &mut ValidationErrors) {
         if !is_lower_hex(&self.sha256, 64) {
             errors.push("sha256", "must be 64 lowercase hexadecimal digits");
-        }
-        if !is_lower_hex(&self.blob_key, 64) {
-            errors.push("blob_key", "must be 64 lowercase hexadecimal digits");
-        }
-        if self.blob_key == self.sha256 {
-            errors.push("blob_key", "must be a keyed hash, not the plain SHA-256");
         }
         let media_ok = self.media_type.split_once('/').is_some_and(|(kind, sub)| {
             !kind.is_empty() && !sub.is_empty() && !self.media_type.contains(char::is_whitespace)

@@ -48,3 +48,7 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER record_versions_immutable BEFORE UPDATE OR DELETE ON record_versions
     FOR EACH ROW EXECUTE FUNCTION amparo_refuse_version_change();
+
+-- Row triggers do not see TRUNCATE: refuse it too.
+CREATE TRIGGER record_versions_no_truncate BEFORE TRUNCATE ON record_versions
+    FOR EACH STATEMENT EXECUTE FUNCTION amparo_refuse_version_change();

@@ -1,0 +1,69 @@
+//! Who is acting: every use case takes an [`Actor`], so that access is decided in one place.
+
+use amparo_model::UserId;
+use amparo_model::records::Role;
+
+/// How the actor reached Amparo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// The `amparo` command line, run by someone who can read the data directory.
+    Cli,
+    /// A signed-in web or API session.
+    Web,
+}
+
+/// The user on whose behalf a use case runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// The user record, absent for the command line's operating-system user.
+    pub user_id: Option<UserId>,
+    /// The sign-in name, or the operating-system user for the CLI.
+    pub name: String,
+    /// The role that decides what the actor may do.
+    pub role: Role,
+    /// How the actor reached Amparo.
+    pub channel: Channel,
+}
+
+impl Actor {
+    /// The command line acting as the installation's administrator, recording the
+    /// operating-system user.
+    pub fn cli(os_user: &str) -> Self {
+        Self {
+            user_id: None,
+            name: os_user.to_owned(),
+            role: Role::Admin,
+            channel: Channel::Cli,
+        }
+    }
+
+    /// A signed-in user.
+    pub fn user(user_id: UserId, name: &str, role: Role) -> Self {
+        Self {
+            user_id: Some(user_id),
+            name: name.to_owned(),
+            role,
+            channel: Channel::Web,
+        }
+    }
+
+    /// How the actor is written into record versions: `cli:alice` or `user:bob`.
+    pub fn label(&self) -> String {
+        match self.channel {
+            Channel::Cli => format!("cli:{}", self.name),
+            Channel::Web => format!("user:{}", self.name),
+        }
+    }
+
+    /// Whether the actor may see real names and other sensitive fields. Until per-case grants
+    /// arrive, only administrators may.
+    pub fn sees_sensitive(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the actor may create and change records. Until per-case grants arrive, only
+    /// administrators may; everyone else reads.
+    pub fn may_write(&self) -> bool {
+        self.role == Role::Admin
+    }
+}

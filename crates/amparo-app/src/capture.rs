@@ -1,0 +1,206 @@
+//! Capturing evidence: a file or a URL becomes an immutable blob and a capture record.
+//!
+//! The order of a capture is what makes it crash-safe: the blob is written and fsynced first,
+//! then the record naming it commits. A crash in between leaves an unreferenced blob, which the
+//! garbage collector removes later; it can never leave a record without its blob.
+
+use std::path::Path;
+
+use amparo_model::records::{Capture, CaptureOrigin};
+use amparo_model::{CaseId, Record, RecordKind};
+use amparo_store::{BlobInfo, Change};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::media::sniff_media_type;
+use crate::{Actor, App, AppError, Versioned, VersionedRecord};
+
+/// What to record with a capture besides its bytes.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureOptions {
+    /// The cases the capture belongs to.
+    pub case_ids: Vec<CaseId>,
+    /// Why or how it was captured.
+    pub note: String,
+    /// The id to give the capture (imports and the demo); a new one when `None`.
+    pub id: Option<Uuid>,
+}
+
+impl App {
+    /// Captures a file from disk, streaming it so that a large video is never held in memory.
+    pub async fn capture_file(
+        &self,
+        actor: &Actor,
+        path: &Path,
+        options: CaptureOptions,
+    ) -> Result<Versioned<Capture>, AppError> {
+        self.require_write(actor, "capture files")?;
+        let metadata = std::fs::metadata(path).map_err(|source| AppError::io(path, source))?;
+        if !metadata.is_file() {
+            return Err(AppError::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "is not a regular file; give the path of a file to capture",
+                ),
+            ));
+        }
+        let limit = self.settings.capture.max_file_bytes;
+        if metadata.len() > limit {
+            return Err(AppError::TooLarge {
+                path: path.to_owned(),
+                size: metadata.len(),
+                limit,
+            });
+        }
+        let file_name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "unnamed".to_owned());
+        let head = read_head(path)?;
+        let media_type = sniff_media_type(Some(&file_name), &head, None);
+        let info = self.blobs.put_file(path).await?;
+        let origin = CaptureOrigin::File { file_name };
+        self.commit_capture(actor, info, media_type, origin, options)
+            .await
+    }
+
+    /// Captures bytes already in memory (an upload, a demo file).
+    pub async fn capture_bytes(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        declared_media_type: Option<&str>,
+        bytes: &[u8],
+        options: CaptureOptions,
+    ) -> Result<Versioned<Capture>, AppError> {
+        self.require_write(actor, "capture files")?;
+        let media_type = sniff_media_type(Some(file_name), bytes, declared_media_type);
+        let info = self.blobs.put_bytes(bytes).await?;
+        let origin = CaptureOrigin::File {
+            file_name: file_name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(file_name)
+                .to_owned(),
+        };
+        self.commit_capture(actor, info, media_type, origin, options)
+            .await
+    }
+
+    /// Fetches a URL under the installation's fetch policy (only http and https, size, time and
+    /// redirect limits, non-global addresses refused unless allow-listed) and captures the
+    /// response with its HTTP metadata.
+    pub async fn capture_url(
+        &self,
+        actor: &Actor,
+        url: &str,
+        options: CaptureOptions,
+    ) -> Result<Versioned<Capture>, AppError> {
+        self.require_write(actor, "capture URLs")?;
+        let policy = self.settings.fetch_policy()?;
+        let fetched =
+            crate::fetch::fetch(url, &policy)
+                .await
+                .map_err(|source| AppError::Fetch {
+                    url: url.to_owned(),
+                    source,
+                })?;
+        let file_name = fetched
+            .final_url
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or("index");
+        let media_type = sniff_media_type(
+            Some(file_name),
+            &fetched.body,
+            fetched.media_type.as_deref(),
+        );
+        let info = self.blobs.put_bytes(&fetched.body).await?;
+        let origin = CaptureOrigin::Url {
+            requested_url: fetched.requested_url,
+            final_url: fetched.final_url,
+            redirects: fetched.redirects,
+            status: fetched.status,
+            headers: fetched.headers,
+            remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
+        };
+        self.commit_capture(actor, info, media_type, origin, options)
+            .await
+    }
+
+    async fn commit_capture(
+        &self,
+        actor: &Actor,
+        info: BlobInfo,
+        media_type: String,
+        origin: CaptureOrigin,
+        options: CaptureOptions,
+    ) -> Result<Versioned<Capture>, AppError> {
+        let capture = Capture {
+            sha256: info.sha256,
+            size: info.size,
+            media_type,
+            origin,
+            obtained_at: OffsetDateTime::now_utc(),
+            obtained_by: actor.label(),
+            case_ids: options.case_ids,
+            note: options.note,
+        };
+        let record = Record::Capture(capture.clone());
+        self.check_record(&record).await?;
+        let id = options.id.unwrap_or_else(Uuid::now_v7);
+        let change = Change {
+            kind: RecordKind::Capture,
+            id,
+            expected_version: 0,
+            body: Some(record.to_json()),
+            actor: actor.label(),
+            at: capture.obtained_at,
+        };
+        let stored = self.store.write(&[change]).await?;
+        let stored = stored.into_iter().next().ok_or(AppError::NotFound {
+            kind: RecordKind::Capture,
+            id,
+        })?;
+        Ok(Versioned {
+            id,
+            version: stored.version,
+            body: capture,
+            actor: stored.actor,
+            recorded_at: stored.recorded_at,
+        })
+    }
+
+    /// The bytes of a capture, checked against both its blob name and its SHA-256.
+    pub async fn capture_content(&self, actor: &Actor, id: Uuid) -> Result<Vec<u8>, AppError> {
+        let capture: Versioned<Capture> = self.get(actor, id).await?;
+        let key = self
+            .blobs
+            .key_for_sha256(&capture.body.sha256)
+            .ok_or_else(|| AppError::NotAllowed(format!("capture {id} has an invalid SHA-256")))?;
+        let bytes = self.blobs.get(&key).await?;
+        let info = self.blobs.info_for(&bytes);
+        if info.sha256 != capture.body.sha256 {
+            return Err(AppError::Blob(amparo_store::BlobWriteError::Damaged {
+                key,
+            }));
+        }
+        Ok(bytes)
+    }
+
+    /// Every capture, as versioned records.
+    pub async fn list_captures(&self, actor: &Actor) -> Result<Vec<VersionedRecord>, AppError> {
+        self.list_records(actor, RecordKind::Capture).await
+    }
+}
+
+/// The first bytes of a file, for media type sniffing.
+fn read_head(path: &Path) -> Result<Vec<u8>, AppError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(512).read_to_end(&mut head))
+        .map_err(|source| AppError::io(path, source))?;
+    Ok(head)
+}

@@ -1,0 +1,192 @@
+//! An installation on disk: its data directory, configuration, secret, database and blobs.
+//!
+//! ```text
+//! DATA/
+//!   config.toml   settings (see config/amparo.example.toml)
+//!   secret.key    32 random bytes, mode 0600: names blobs (and, later, salts commitments)
+//!   amparo.db     the SQLite database, with its -wal and -shm files (unless PostgreSQL is used)
+//!   blobs/        captured bytes, named by keyed hash
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use amparo_model::records::Role;
+use amparo_store::{BlobStore, PostgresStore, SqliteStore, Store};
+use rand::RngCore;
+
+use crate::config::Settings;
+use crate::{Actor, App, AppError};
+
+const CONFIG_FILE: &str = "config.toml";
+const SECRET_FILE: &str = "secret.key";
+const DATABASE_FILE: &str = "amparo.db";
+const BLOB_FOLDER: &str = "blobs";
+
+/// How to create an installation.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    /// Name of the administrator to create; `None` creates no user (for an import).
+    pub admin_username: Option<String>,
+    /// A PostgreSQL URL; empty for the embedded SQLite database.
+    pub database_url: String,
+    /// PostgreSQL schema; empty for the default.
+    pub database_schema: String,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        Self {
+            admin_username: Some("admin".to_owned()),
+            database_url: String::new(),
+            database_schema: String::new(),
+        }
+    }
+}
+
+/// What `init` made.
+#[derive(Clone, Debug)]
+pub struct InitReport {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The installation id.
+    pub installation_id: String,
+    /// The administrator's name and password, shown once.
+    pub admin: Option<(String, String)>,
+}
+
+/// Whether `data_dir` holds an installation.
+pub fn is_installation(data_dir: &Path) -> bool {
+    data_dir.join(CONFIG_FILE).is_file()
+}
+
+/// Creates a new installation in `data_dir` (which may exist but must not hold one).
+pub async fn init(data_dir: &Path, options: InitOptions) -> Result<(App, InitReport), AppError> {
+    if is_installation(data_dir) {
+        return Err(AppError::Installation(format!(
+            "{} already holds an Amparo installation; choose another folder with --data",
+            data_dir.display()
+        )));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|source| AppError::io(data_dir, source))?;
+    restrict_folder(data_dir)?;
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    write_private(&data_dir.join(SECRET_FILE), &secret)?;
+    let installation_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    let mut settings = Settings::new(installation_id.clone());
+    settings.database_url = options.database_url;
+    settings.database_schema = options.database_schema;
+    let text = format!(
+        "# Amparo installation settings; every setting is described in config/amparo.example.toml.\n{}",
+        toml::to_string(&settings).map_err(|error| AppError::Config {
+            path: data_dir.join(CONFIG_FILE),
+            message: error.to_string(),
+        })?
+    );
+    // The config file is written last: until it exists the folder is not an installation, so an
+    // interrupted init can simply be run again.
+    let app = open_with(data_dir, settings).await?;
+    let admin = match options.admin_username {
+        Some(username) => {
+            let (_, password) = app
+                .create_user(&Actor::cli(&os_user()), &username, Role::Admin)
+                .await?;
+            Some((username, password))
+        }
+        None => None,
+    };
+    write_private(&data_dir.join(CONFIG_FILE), text.as_bytes())?;
+    Ok((
+        app,
+        InitReport {
+            data_dir: data_dir.to_owned(),
+            installation_id,
+            admin,
+        },
+    ))
+}
+
+/// Opens the installation in `data_dir`, applying `AMPARO_…` environment variables.
+pub async fn open(data_dir: &Path) -> Result<App, AppError> {
+    let config_path = data_dir.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(AppError::Installation(format!(
+            "{} is not an Amparo installation (no {CONFIG_FILE}); run `amparo init` first, or pass --data with the right folder",
+            data_dir.display()
+        )));
+    }
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|source| AppError::io(&config_path, source))?;
+    let mut settings = Settings::from_toml(&text, &config_path)?;
+    settings.apply_env(|name| std::env::var(name).ok());
+    open_with(data_dir, settings).await
+}
+
+async fn open_with(data_dir: &Path, settings: Settings) -> Result<App, AppError> {
+    // Check the fetch settings now rather than at the first capture.
+    settings.fetch_policy()?;
+    let secret = read_secret(&data_dir.join(SECRET_FILE))?;
+    let store: Arc<dyn Store> = if settings.database_url.is_empty() {
+        Arc::new(SqliteStore::open(&data_dir.join(DATABASE_FILE)).await?)
+    } else if settings.database_url.starts_with("postgres://")
+        || settings.database_url.starts_with("postgresql://")
+    {
+        let schema =
+            (!settings.database_schema.is_empty()).then_some(settings.database_schema.as_str());
+        Arc::new(PostgresStore::connect_in_schema(&settings.database_url, schema).await?)
+    } else {
+        return Err(AppError::Setting {
+            name: "database_url".to_owned(),
+            message: "must be empty (embedded SQLite) or a postgres:// URL".to_owned(),
+        });
+    };
+    let blobs = BlobStore::local(&data_dir.join(BLOB_FOLDER), secret)?;
+    Ok(App::new(store, blobs, settings, data_dir.to_owned()))
+}
+
+fn read_secret(path: &Path) -> Result<[u8; 32], AppError> {
+    let bytes = std::fs::read(path).map_err(|source| AppError::io(path, source))?;
+    bytes.try_into().map_err(|_| {
+        AppError::Installation(format!(
+            "{} is damaged (it must hold exactly 32 bytes); restore it from a backup",
+            path.display()
+        ))
+    })
+}
+
+/// Writes a file only its owner can read, durably.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|source| AppError::io(path, source))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|source| AppError::io(path, source))
+}
+
+fn restrict_folder(path: &Path) -> Result<(), AppError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+            .map_err(|source| AppError::io(path, source))?;
+    }
+    Ok(())
+}
+
+/// The operating-system user running this process, recorded as the CLI's actor.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}

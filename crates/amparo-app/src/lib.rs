@@ -1,0 +1,81 @@
+//! Amparo's use cases: records, captures, custody timelines, users, export and import, the
+//! demo, garbage collection. This is the one place where access is decided: the server and the
+//! CLI call these functions with an [`Actor`] and never reach the store themselves.
+
+mod actor;
+mod auth;
+mod capture;
+pub mod config;
+mod custody;
+pub mod demo;
+mod demo_load;
+mod error;
+mod export;
+pub mod fetch;
+mod gc;
+pub mod installation;
+mod media;
+mod records;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use amparo_store::{BlobStore, Store};
+
+pub use actor::{Actor, Channel};
+pub use auth::{generate_password, hash_password};
+pub use capture::CaptureOptions;
+pub use custody::{TimelineSegment, build_timeline};
+pub use demo_load::DemoReport;
+pub use error::AppError;
+pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TransferReport, blob_folder};
+pub use gc::GcReport;
+pub use media::sniff_media_type;
+pub use records::{Versioned, VersionedRecord};
+
+use config::Settings;
+
+/// An open installation: its store, blob store and settings.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    blobs: BlobStore,
+    settings: Settings,
+    data_dir: PathBuf,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("data_dir", &self.data_dir)
+            .field("installation_id", &self.settings.installation_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An installation from its parts (see [`installation::open`] for the usual way).
+    pub fn new(
+        store: Arc<dyn Store>,
+        blobs: BlobStore,
+        settings: Settings,
+        data_dir: PathBuf,
+    ) -> Self {
+        Self {
+            store,
+            blobs,
+            settings,
+            data_dir,
+        }
+    }
+
+    /// The installation's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}

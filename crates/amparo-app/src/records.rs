@@ -1,0 +1,399 @@
+//! Create, update, delete, get, list and history for every record type, with validation,
+//! reference checks, pseudonym codes and the redaction of sensitive fields.
+
+use amparo_model::records::{Person, is_pseudonym_code};
+use amparo_model::{Record, RecordBody, RecordKind, ValidationErrors};
+use amparo_store::{Change, ListOptions, StoredVersion};
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Actor, App, AppError};
+
+/// Name of the counter that numbers pseudonym codes.
+pub(crate) const PSEUDONYM_SEQUENCE: &str = "person-pseudonym";
+
+/// One version of a record of a known type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Versioned<T> {
+    /// The record's id.
+    pub id: Uuid,
+    /// The version number, from 1.
+    pub version: u32,
+    /// The record as of this version.
+    pub body: T,
+    /// Who wrote this version.
+    pub actor: String,
+    /// When.
+    pub recorded_at: OffsetDateTime,
+}
+
+/// One version of a record of any type; a tombstone has no record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionedRecord {
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub id: Uuid,
+    /// The version number, from 1.
+    pub version: u32,
+    /// The record, or `None` when this version deleted it.
+    pub record: Option<Record>,
+    /// Who wrote this version.
+    pub actor: String,
+    /// When.
+    pub recorded_at: OffsetDateTime,
+}
+
+impl VersionedRecord {
+    /// The JSON form printed by `--json` and served by the API.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "kind": self.kind,
+            "id": self.id,
+            "version": self.version,
+            "deleted": self.record.is_none(),
+            "actor": self.actor,
+            "recorded_at": self.recorded_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "record": self.record.as_ref().map(Record::to_json),
+        })
+    }
+
+    /// A short label that reveals nothing sensitive.
+    pub fn label(&self) -> String {
+        match &self.record {
+            Some(record) => record.label(),
+            None => "(deleted)".to_owned(),
+        }
+    }
+}
+
+pub(crate) fn decode(kind: RecordKind, body: serde_json::Value) -> Result<Record, AppError> {
+    Record::from_json(kind, body).map_err(|error| AppError::Malformed {
+        kind,
+        message: error.to_string(),
+    })
+}
+
+fn to_typed<T: RecordBody>(version: VersionedRecord) -> Result<Versioned<T>, AppError> {
+    let body = version
+        .record
+        .map(|record| record.to_json())
+        .ok_or(AppError::NotFound {
+            kind: T::KIND,
+            id: version.id,
+        })?;
+    let body = serde_json::from_value(body).map_err(|error| AppError::Malformed {
+        kind: T::KIND,
+        message: error.to_string(),
+    })?;
+    Ok(Versioned {
+        id: version.id,
+        version: version.version,
+        body,
+        actor: version.actor,
+        recorded_at: version.recorded_at,
+    })
+}
+
+impl App {
+    pub(crate) fn read_version(
+        &self,
+        actor: &Actor,
+        stored: StoredVersion,
+    ) -> Result<VersionedRecord, AppError> {
+        let record = if stored.deleted {
+            None
+        } else {
+            let mut record = decode(stored.kind, stored.body)?;
+            if !actor.sees_sensitive() {
+                record.strip_sensitive();
+            }
+            Some(record)
+        };
+        Ok(VersionedRecord {
+            kind: stored.kind,
+            id: stored.id,
+            version: stored.version,
+            record,
+            actor: stored.actor,
+            recorded_at: stored.recorded_at,
+        })
+    }
+
+    pub(crate) fn require_write(&self, actor: &Actor, action: &str) -> Result<(), AppError> {
+        if actor.may_write() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                action: action.to_owned(),
+            })
+        }
+    }
+
+    /// Checks a record fully: its own fields, then that everything it links to exists.
+    pub(crate) async fn check_record(&self, record: &Record) -> Result<(), AppError> {
+        record.validate().map_err(AppError::Invalid)?;
+        let mut errors = ValidationErrors {
+            kind: record.kind().to_string(),
+            errors: Vec::new(),
+        };
+        for reference in record.references() {
+            let found = self.store.get(reference.kind, reference.id).await?;
+            if found.is_none_or(|version| version.deleted) {
+                errors.push(
+                    reference.field,
+                    format!("there is no {} with id {}", reference.kind, reference.id),
+                );
+            }
+        }
+        if errors.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// Gives a new person a pseudonym code, or checks that the one given is free.
+    async fn settle_pseudonym(&self, id: Uuid, person: &mut Person) -> Result<(), AppError> {
+        if person.pseudonym.trim().is_empty() {
+            let number = self.store.next_in_sequence(PSEUDONYM_SEQUENCE).await?;
+            person.pseudonym = format!("P-{number:04}");
+            return Ok(());
+        }
+        for existing in self
+            .store
+            .list(RecordKind::Person, &ListOptions::default())
+            .await?
+        {
+            if existing.id != id
+                && existing.body.get("pseudonym").and_then(|p| p.as_str())
+                    == Some(person.pseudonym.as_str())
+            {
+                let mut errors = ValidationErrors {
+                    kind: "person".to_owned(),
+                    errors: Vec::new(),
+                };
+                errors.push(
+                    "pseudonym",
+                    format!("{} is already used by another person", person.pseudonym),
+                );
+                return Err(AppError::Invalid(errors));
+            }
+        }
+        if is_pseudonym_code(&person.pseudonym)
+            && let Some(number) = person
+                .pseudonym
+                .strip_prefix("P-")
+                .and_then(|digits| digits.parse::<u64>().ok())
+        {
+            self.store
+                .raise_sequence(PSEUDONYM_SEQUENCE, number)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a new version after every check; the one path by which records change.
+    pub(crate) async fn write_record(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: u32,
+        mut record: Record,
+    ) -> Result<VersionedRecord, AppError> {
+        let kind = record.kind();
+        self.require_write(actor, &format!("change {kind} records"))?;
+        if kind == RecordKind::Capture {
+            return Err(AppError::NotAllowed(
+                "captures are made only by capturing a file or URL (`amparo capture`), and never change".to_owned(),
+            ));
+        }
+        if let Record::Person(person) = &mut record {
+            self.settle_pseudonym(id, person).await?;
+        }
+        self.check_record(&record).await?;
+        let change = Change {
+            kind,
+            id,
+            expected_version,
+            body: Some(record.to_json()),
+            actor: actor.label(),
+            at: OffsetDateTime::now_utc(),
+        };
+        let stored = self.store.write(&[change]).await?;
+        let stored = stored.into_iter().next().ok_or_else(|| {
+            AppError::NotAllowed("the store wrote nothing for a one-change write".to_owned())
+        })?;
+        self.read_version(actor, stored)
+    }
+
+    /// Creates a record with a new id.
+    pub async fn create_record(
+        &self,
+        actor: &Actor,
+        record: Record,
+    ) -> Result<VersionedRecord, AppError> {
+        self.write_record(actor, Uuid::now_v7(), 0, record).await
+    }
+
+    /// Creates a record with the id given (used by imports and the demo).
+    pub async fn create_record_with_id(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        record: Record,
+    ) -> Result<VersionedRecord, AppError> {
+        self.write_record(actor, id, 0, record).await
+    }
+
+    /// Replaces a record's content with a new version; `expected_version` is the version the
+    /// change was made from.
+    pub async fn update_record(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: u32,
+        record: Record,
+    ) -> Result<VersionedRecord, AppError> {
+        let kind = record.kind();
+        let current = self.store.get(kind, id).await?;
+        if current.is_none_or(|version| version.deleted) {
+            return Err(AppError::NotFound { kind, id });
+        }
+        self.write_record(actor, id, expected_version, record).await
+    }
+
+    /// Creates a record from its JSON form.
+    pub async fn create_json(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        body: serde_json::Value,
+    ) -> Result<VersionedRecord, AppError> {
+        self.create_record(actor, decode(kind, body)?).await
+    }
+
+    /// Deletes a record by writing a tombstone version; its history stays.
+    pub async fn delete_record(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        id: Uuid,
+        expected_version: u32,
+    ) -> Result<VersionedRecord, AppError> {
+        self.require_write(actor, &format!("delete {kind} records"))?;
+        if kind == RecordKind::Capture {
+            return Err(AppError::NotAllowed(
+                "captures are evidence and are never deleted".to_owned(),
+            ));
+        }
+        let current = self.store.get(kind, id).await?;
+        if current.is_none_or(|version| version.deleted) {
+            return Err(AppError::NotFound { kind, id });
+        }
+        let change = Change {
+            kind,
+            id,
+            expected_version,
+            body: None,
+            actor: actor.label(),
+            at: OffsetDateTime::now_utc(),
+        };
+        let stored = self.store.write(&[change]).await?;
+        let stored = stored
+            .into_iter()
+            .next()
+            .ok_or(AppError::NotFound { kind, id })?;
+        self.read_version(actor, stored)
+    }
+
+    /// The current version of a record; deleted records are not found.
+    pub async fn get_record(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        id: Uuid,
+    ) -> Result<VersionedRecord, AppError> {
+        match self.store.get(kind, id).await? {
+            Some(stored) if !stored.deleted => self.read_version(actor, stored),
+            _ => Err(AppError::NotFound { kind, id }),
+        }
+    }
+
+    /// Every current record of `kind`, ordered by id (creation time).
+    pub async fn list_records(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+    ) -> Result<Vec<VersionedRecord>, AppError> {
+        let stored = self.store.list(kind, &ListOptions::default()).await?;
+        stored
+            .into_iter()
+            .map(|version| self.read_version(actor, version))
+            .collect()
+    }
+
+    /// How many current records of `kind` there are.
+    pub async fn count_records(&self, kind: RecordKind) -> Result<u64, AppError> {
+        Ok(self.store.count(kind).await?)
+    }
+
+    /// Every version of a record, oldest first, tombstones included.
+    pub async fn record_history(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        id: Uuid,
+    ) -> Result<Vec<VersionedRecord>, AppError> {
+        let versions = self.store.history(kind, id).await?;
+        if versions.is_empty() {
+            return Err(AppError::NotFound { kind, id });
+        }
+        versions
+            .into_iter()
+            .map(|version| self.read_version(actor, version))
+            .collect()
+    }
+
+    /// Creates a record of a known type.
+    pub async fn create<T: RecordBody>(
+        &self,
+        actor: &Actor,
+        body: T,
+    ) -> Result<Versioned<T>, AppError> {
+        to_typed(self.create_record(actor, body.into_record()).await?)
+    }
+
+    /// Updates a record of a known type.
+    pub async fn update<T: RecordBody>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: u32,
+        body: T,
+    ) -> Result<Versioned<T>, AppError> {
+        to_typed(
+            self.update_record(actor, id, expected_version, body.into_record())
+                .await?,
+        )
+    }
+
+    /// Gets a record of a known type.
+    pub async fn get<T: RecordBody>(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Versioned<T>, AppError> {
+        to_typed(self.get_record(actor, T::KIND, id).await?)
+    }
+
+    /// Lists records of a known type.
+    pub async fn list<T: RecordBody>(&self, actor: &Actor) -> Result<Vec<Versioned<T>>, AppError> {
+        self.list_records(actor, T::KIND)
+            .await?
+            .into_iter()
+            .map(to_typed)
+            .collect()
+    }
+}

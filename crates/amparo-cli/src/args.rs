@@ -1,0 +1,199 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Amparo: documentation and case tracking for the defence of detained, deported and
+/// disappeared migrants.
+#[derive(Debug, Parser)]
+#[command(name = "amparo", version, about, long_about = None)]
+pub struct Cli {
+    /// The installation's data directory (default: $AMPARO_DATA, else ~/.local/share/amparo).
+    #[arg(long, global = true, env = "AMPARO_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new installation: data directory, configuration, secret, database, admin user.
+    Init {
+        /// Name of the administrator account.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// A postgres:// URL to keep records in PostgreSQL instead of the embedded SQLite.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// PostgreSQL schema for the tables.
+        #[arg(long, value_name = "NAME", requires = "database_url")]
+        database_schema: Option<String>,
+    },
+    /// Run the web server.
+    Serve {
+        /// Address to listen on (overrides server.listen).
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
+    /// Create a demo installation with a fictional matter and serve it on 127.0.0.1.
+    Demo {
+        /// Port to serve on (default: 8080, or the next free one).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Capture files or URLs as evidence.
+    Capture {
+        /// Files or http(s) URLs.
+        #[arg(required = true, value_name = "FILE|URL")]
+        targets: Vec<String>,
+        /// Case the captures belong to (repeatable).
+        #[arg(long = "case", value_name = "CASE_ID")]
+        cases: Vec<uuid::Uuid>,
+        /// Why or how they were captured.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Print one JSON object per capture.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read and write records.
+    Record {
+        #[command(subcommand)]
+        command: RecordCommand,
+    },
+    /// Show a person's custody timeline, with undocumented gaps.
+    Timeline {
+        /// The person's pseudonym code (P-0042) or id.
+        person: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the whole installation (records, versions, blobs) to FILE and FILE.blobs/.
+    Export {
+        /// The export file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Import an export into this installation (created if the data directory is empty).
+    Import {
+        /// The export file.
+        file: PathBuf,
+    },
+    /// Remove blobs that no capture names.
+    Gc {
+        /// Keep unreferenced blobs younger than this many seconds (default: gc.min_age_seconds).
+        #[arg(long, value_name = "SECONDS")]
+        min_age: Option<u64>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// List current records of a type.
+    List {
+        /// Record type in kebab-case: person, custody-period, docket-entry…
+        kind: String,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record.
+    Show {
+        /// Record type.
+        kind: String,
+        /// Record id.
+        id: String,
+        /// Print a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every version of a record.
+    History {
+        /// Record type.
+        kind: String,
+        /// Record id.
+        id: String,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a record from a JSON file ("-" for standard input).
+    Create {
+        /// Record type.
+        kind: String,
+        /// JSON file with the record's fields.
+        file: PathBuf,
+        /// Print the created record as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a record's fields with a JSON file, as a new version.
+    Update {
+        /// Record type.
+        kind: String,
+        /// Record id.
+        id: String,
+        /// The version the change was made from (as shown by `record show`).
+        #[arg(long)]
+        version: u32,
+        /// JSON file with the record's fields ("-" for standard input).
+        file: PathBuf,
+    },
+    /// Delete a record (a tombstone version; its history stays).
+    Delete {
+        /// Record type.
+        kind: String,
+        /// Record id.
+        id: String,
+        /// The version being deleted (as shown by `record show`).
+        #[arg(long)]
+        version: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is printed once.
+    Add {
+        /// Sign-in name.
+        username: String,
+        /// Role.
+        #[arg(long, value_enum, default_value_t = RoleArg::Viewer)]
+        role: RoleArg,
+    },
+    /// Give a user a new generated password, printed once.
+    ResetPassword {
+        /// Sign-in name.
+        username: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Documenter,
+    Lawyer,
+    Reviewer,
+    Viewer,
+}
+
+impl From<RoleArg> for amparo_model::records::Role {
+    fn from(role: RoleArg) -> Self {
+        use amparo_model::records::Role;
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Documenter => Role::Documenter,
+            RoleArg::Lawyer => Role::Lawyer,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `amparo`: the command-line program. It finds its installation, acts as the installation's
+//! administrator (recording the operating-system user), and calls `amparo-app` for everything.
+
+mod args;
+mod progress;
+mod records;
+mod serve;
+mod transfer;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use amparo_app::installation::{self, InitOptions, os_user};
+use amparo_app::{Actor, App};
+use anyhow::Context;
+use clap::Parser;
+
+use args::{Cli, Command, UserCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = match cli.command {
+        Command::Serve { .. } | Command::Demo { .. } => "info",
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The data directory: `--data`, else `$AMPARO_DATA` (both through clap), else the platform's.
+fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = &cli.data {
+        return Ok(dir.clone());
+    }
+    directories::ProjectDirs::from("", "", "amparo")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .context("no home folder to keep the data in: pass --data DIR or set AMPARO_DATA")
+}
+
+async fn open(cli: &Cli) -> anyhow::Result<App> {
+    let dir = data_dir(cli)?;
+    Ok(installation::open(&dir).await?)
+}
+
+fn cli_actor() -> Actor {
+    Actor::cli(&os_user())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let actor = cli_actor();
+    match &cli.command {
+        Command::Init {
+            admin,
+            database_url,
+            database_schema,
+        } => {
+            let dir = data_dir(&cli)?;
+            let options = InitOptions {
+                admin_username: Some(admin.clone()),
+                database_url: database_url.clone().unwrap_or_default(),
+                database_schema: database_schema.clone().unwrap_or_default(),
+            };
+            let (_, report) = installation::init(&dir, options).await?;
+            println!(
+                "Created an Amparo installation in {}",
+                report.data_dir.display()
+            );
+            if let Some((name, password)) = report.admin {
+                println!("Administrator: {name}");
+                println!("Password: {password}");
+                println!("(The password is shown only now: keep it somewhere safe.)");
+            }
+            println!(
+                "Start it with: amparo --data {} serve",
+                report.data_dir.display()
+            );
+        }
+        Command::Serve { listen } => {
+            let app = open(&cli).await?;
+            serve::serve(app, listen.clone()).await?;
+        }
+        Command::Demo { port } => {
+            serve::demo(cli.data.clone(), *port).await?;
+        }
+        Command::Capture {
+            targets,
+            cases,
+            note,
+            json,
+        } => {
+            let app = open(&cli).await?;
+            return transfer::capture(&app, &actor, targets, cases, note, *json).await;
+        }
+        Command::Record { command } => {
+            let app = open(&cli).await?;
+            records::run(&app, &actor, command).await?;
+        }
+        Command::Timeline { person, json } => {
+            let app = open(&cli).await?;
+            records::timeline(&app, &actor, person, *json).await?;
+        }
+        Command::Export { output } => {
+            let app = open(&cli).await?;
+            transfer::export(&app, &actor, output).await?;
+        }
+        Command::Import { file } => {
+            let dir = data_dir(&cli)?;
+            let app = if installation::is_installation(&dir) {
+                installation::open(&dir).await?
+            } else {
+                let options = InitOptions {
+                    admin_username: None,
+                    ..InitOptions::default()
+                };
+                let (app, _) = installation::init(&dir, options).await?;
+                eprintln!(
+                    "Created a new installation in {} for the import",
+                    dir.display()
+                );
+                app
+            };
+            transfer::import(&app, &actor, file).await?;
+        }
+        Command::Gc { min_age } => {
+            let app = open(&cli).await?;
+            transfer::gc(&app, &actor, *min_age).await?;
+        }
+        Command::User { command } => {
+            let app = open(&cli).await?;
+            match command {
+                UserCommand::Add { username, role } => {
+                    let (_, password) = app.create_user(&actor, username, (*role).into()).await?;
+                    println!("User: {username}");
+                    println!("Password: {password}");
+                }
+                UserCommand::ResetPassword { username } => {
+                    let password = app.reset_password(&actor, username).await?;
+                    println!("User: {username}");
+                    println!("Password: {password}");
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

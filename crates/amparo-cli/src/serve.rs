@@ -1,0 +1,137 @@
+//! `amparo serve` and `amparo demo`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use amparo_app::installation::{self, InitOptions, os_user};
+use amparo_app::{Actor, App};
+use anyhow::{Context, bail};
+use tokio::net::TcpListener;
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down");
+}
+
+/// Collects blobs left by interrupted captures, as every start does.
+async fn collect_at_start(app: &App) {
+    let actor = Actor::cli(&os_user());
+    let min_age = app.settings().gc.min_age_seconds;
+    match app.collect_garbage(&actor, min_age, |_, _| {}).await {
+        Ok(report) if !report.removed.is_empty() => {
+            tracing::info!(
+                blobs.removed = report.removed.len(),
+                "collected unreferenced blobs"
+            );
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "could not collect unreferenced blobs at start-up"),
+    }
+}
+
+/// `amparo serve`
+pub async fn serve(app: App, listen: Option<String>) -> anyhow::Result<()> {
+    let listen = listen.unwrap_or_else(|| app.settings().server.listen.clone());
+    let address: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("{listen:?} is not an address such as 127.0.0.1:8080"))?;
+    let listener = TcpListener::bind(address)
+        .await
+        .with_context(|| format!("could not listen on {address}: is another program using it?"))?;
+    collect_at_start(&app).await;
+    println!("Amparo is running at http://{address}/");
+    amparo_server::serve(app, listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Binds 127.0.0.1:`port`, or the first free port from 8080 when no port is given.
+async fn bind_loopback(port: Option<u16>) -> anyhow::Result<TcpListener> {
+    if let Some(port) = port {
+        return TcpListener::bind(("127.0.0.1", port))
+            .await
+            .with_context(|| {
+                format!("port {port} on 127.0.0.1 is taken: choose another with --port")
+            });
+    }
+    for port in 8080..8180 {
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)).await {
+            return Ok(listener);
+        }
+    }
+    bail!("ports 8080 to 8179 on 127.0.0.1 are all taken: choose one with --port")
+}
+
+/// `amparo demo`: a new installation (in a temporary folder unless `--data` is given) with the
+/// demo matter, served on 127.0.0.1 until interrupted.
+pub async fn demo(data: Option<PathBuf>, port: Option<u16>) -> anyhow::Result<()> {
+    let (dir, temporary) = match data {
+        Some(dir) => {
+            if installation::is_installation(&dir) {
+                bail!(
+                    "{} already holds an installation; serve it with `amparo --data {} serve`, or give the demo a new folder",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            (dir, None)
+        }
+        None => {
+            let temporary = tempfile::Builder::new()
+                .prefix("amparo-demo-")
+                .tempdir()
+                .context("could not create a temporary folder for the demo")?;
+            (temporary.path().to_owned(), Some(temporary))
+        }
+    };
+    let listener = bind_loopback(port).await?;
+    let address = listener.local_addr()?;
+    let (app, report) = installation::init(&dir, InitOptions::default()).await?;
+    let actor = Actor::cli(&os_user());
+    let loaded = app
+        .load_demo(&actor, time::OffsetDateTime::now_utc().date())
+        .await
+        .context("could not load the demo data")?;
+    match &temporary {
+        Some(_) => eprintln!(
+            "Demo installation in {} ({} persons, {} records, {} captures; removed when the demo stops)",
+            dir.display(),
+            loaded.persons,
+            loaded.records,
+            loaded.captures
+        ),
+        None => eprintln!(
+            "Demo installation in {} ({} persons, {} records, {} captures)",
+            dir.display(),
+            loaded.persons,
+            loaded.records,
+            loaded.captures
+        ),
+    }
+    let (name, password) = report
+        .admin
+        .context("the demo installation has no administrator")?;
+    println!("Amparo is running at http://{address}/");
+    println!("Sign in as {name} with password {password}");
+    amparo_server::serve(app, listener, shutdown_signal()).await?;
+    drop(temporary);
+    Ok(())
+}

@@ -1,0 +1,1487 @@
+//! The storage conformance suite: one set of checks, run against SQLite (a file, and `:memory:`)
+//! and against the real PostgreSQL server, so that the backends cannot drift apart.
+//!
+//! PostgreSQL is found at `AMPARO_TEST_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). Each test works in a schema of its own, dropped
+//! at the end. When the server is unreachable the PostgreSQL tests fail, saying how to start it;
+//! they never skip.
+
+use std::any::Any;
+use std::collections::{BTreeMap, BTreeSet};
+use std::error::Error;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use amparo_model::records::{
+    Act, Capture, CaptureOrigin, Case, CaseStatus, ClaimRef, Confidentiality, Contact,
+    CustodyPeriod, Deadline, DocketEntry, Document, Event, Grant, Grantee, Hearing, HearingStatus,
+    Identifier, Information, Involvement, Organization, Perpetrator, Person, PersonSensitive,
+    Place, Proceeding, ProceedingStatus, RecordLink, Right, Role, SourceRef, Suggestion,
+    SuggestionKind, SuggestionStatus, Team, Testimony, TestimonySensitive, User, UserSensitive,
+};
+use amparo_model::{
+    ActId, CaptureId, CaseId, DatePeriod, DocumentId, EventId, FuzzyDate, Lang, OrganizationId,
+    PersonId, PlaceId, ProceedingId, Record, RecordKind, TeamId, TestimonyId, UserId,
+};
+use amparo_store::{
+    Change, ListOptions, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError, StoredVersion,
+};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use tempfile::TempDir;
+use time::OffsetDateTime;
+use time::macros::datetime;
+use uuid::Uuid;
+
+/// What a check returns: an unexpected error fails it, like a failed assertion.
+type Outcome = Result<(), Box<dyn Error + Send + Sync>>;
+
+const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+const ACTOR: &str = "cli:alice";
+
+// One `#[tokio::test]` per (check, backend): `sqlite::<check>`, `sqlite_memory::<check>` and
+// `postgres::<check>`. What a check receives: `store` a `&dyn Store`, `shared` an
+// `Arc<dyn Store>` for spawned tasks, `db` the whole `TestDb` for raw SQL. Only `store` checks
+// run on `:memory:`, which has one connection and no file another connection could open.
+macro_rules! conformance {
+    ($($check:ident($access:ident)),* $(,)?) => {
+        mod sqlite {
+            $(conformance!(@test $check, $access, super::TestDb::sqlite_file());)*
+        }
+        mod sqlite_memory {
+            $(conformance!(@memory $check, $access);)*
+        }
+        mod postgres {
+            $(conformance!(@test $check, $access, super::TestDb::postgres(stringify!($check)));)*
+        }
+    };
+    (@memory $check:ident, store) => {
+        conformance!(@test $check, store, super::TestDb::sqlite_memory());
+    };
+    (@memory $check:ident, $access:ident) => {};
+    (@test $check:ident, $access:ident, $open:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $check() {
+            let db = $open.await;
+            let check = std::panic::AssertUnwindSafe(super::$check(db.$access()));
+            let outcome = futures::FutureExt::catch_unwind(check).await;
+            db.finish(outcome).await;
+        }
+    };
+}
+
+conformance! {
+    create_then_get_returns_what_was_written(store),
+    update_adds_a_version_and_keeps_history(store),
+    stale_expected_version_conflicts_and_writes_nothing(store),
+    creating_an_existing_id_conflicts(store),
+    tombstone_hides_the_record_but_keeps_history(store),
+    record_can_be_restored_after_a_tombstone(store),
+    batch_with_one_conflict_writes_nothing(store),
+    body_that_is_not_an_object_is_refused(store),
+    outbox_follows_write_order_and_pages(store),
+    versions_since_follows_the_outbox_with_full_bodies(store),
+    sensitive_member_round_trips_exactly(store),
+    list_pages_by_id_without_repeats(store),
+    sequences_count_per_name_and_only_rise(store),
+    password_hash_is_set_and_replaced(store),
+    every_record_kind_round_trips(store),
+    concurrent_writers_leave_a_complete_outbox(shared),
+    sensitive_member_is_stored_apart(db),
+    stored_versions_cannot_be_altered(db),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backends.
+
+/// A store under test, with what raw checks need to reach its tables and cleanup needs to remove
+/// them.
+struct TestDb {
+    store: Arc<dyn Store>,
+    backend: Backend,
+}
+
+enum Backend {
+    SqliteFile {
+        store: SqliteStore,
+        path: PathBuf,
+        _dir: TempDir,
+    },
+    SqliteMemory {
+        store: SqliteStore,
+    },
+    Postgres {
+        store: PostgresStore,
+        url: String,
+        schema: String,
+        /// A connection of its own, to drop the schema at the end.
+        admin: PgConnection,
+    },
+}
+
+/// A connection to the store's tables that bypasses the store.
+enum RawPool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl TestDb {
+    async fn sqlite_file() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("amparo.db");
+        let store = SqliteStore::open(&path)
+            .await
+            .unwrap_or_else(|error| panic!("could not open SQLite at {}: {error}", path.display()));
+        Self {
+            store: Arc::new(store.clone()),
+            backend: Backend::SqliteFile {
+                store,
+                path,
+                _dir: dir,
+            },
+        }
+    }
+
+    async fn sqlite_memory() -> Self {
+        let store = SqliteStore::in_memory()
+            .await
+            .unwrap_or_else(|error| panic!("could not open in-memory SQLite: {error}"));
+        Self {
+            store: Arc::new(store.clone()),
+            backend: Backend::SqliteMemory { store },
+        }
+    }
+
+    async fn postgres(check: &str) -> Self {
+        let url = std::env::var("AMPARO_TEST_DATABASE_URL")
+            .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
+        let admin = match PgConnection::connect(&url).await {
+            Ok(connection) => connection,
+            Err(error) => panic!(
+                "PostgreSQL is not reachable at {}: {error}\n\
+                 The PostgreSQL conformance tests need a running server: start the local one with \
+                 `pg_ctlcluster --skip-systemctl-redirect 15 main start`, or set \
+                 AMPARO_TEST_DATABASE_URL to a server where this user may create schemas",
+                describe_url(&url)
+            ),
+        };
+        let schema = unique_schema(check);
+        let store = PostgresStore::connect_in_schema(&url, Some(&schema))
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "could not open a store in schema {schema} at {}: {error}",
+                    describe_url(&url)
+                )
+            });
+        Self {
+            store: Arc::new(store.clone()),
+            backend: Backend::Postgres {
+                store,
+                url,
+                schema,
+                admin,
+            },
+        }
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    fn shared(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
+    }
+
+    fn db(&self) -> &Self {
+        self
+    }
+
+    /// A second connection to the store's tables, outside the store.
+    async fn raw(&self) -> Result<RawPool, sqlx::Error> {
+        match &self.backend {
+            Backend::SqliteFile { path, .. } => {
+                let options = SqliteConnectOptions::new().filename(path);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options)
+                    .await?;
+                Ok(RawPool::Sqlite(pool))
+            }
+            Backend::SqliteMemory { .. } => {
+                panic!("a private in-memory database cannot be opened a second time")
+            }
+            Backend::Postgres { url, schema, .. } => {
+                let options =
+                    PgConnectOptions::from_str(url)?.options([("search_path", schema.as_str())]);
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options)
+                    .await?;
+                Ok(RawPool::Postgres(pool))
+            }
+        }
+    }
+
+    /// Closes the store, drops a PostgreSQL schema, then reports how the check went.
+    async fn finish(self, outcome: Result<Outcome, Box<dyn Any + Send>>) {
+        match self.backend {
+            Backend::SqliteFile { store, .. } | Backend::SqliteMemory { store } => {
+                store.close().await;
+            }
+            Backend::Postgres {
+                store,
+                schema,
+                mut admin,
+                ..
+            } => {
+                store.close().await;
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap_or_else(|error| panic!("could not drop schema {schema}: {error}"));
+                let _ = admin.close().await;
+            }
+        }
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => panic!("the check failed: {error}"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+impl RawPool {
+    async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            RawPool::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+            RawPool::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+        })
+    }
+
+    async fn count_versions(&self) -> Result<i64, sqlx::Error> {
+        let sql = "SELECT COUNT(*) FROM record_versions";
+        match self {
+            RawPool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            RawPool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+    }
+
+    /// The stored `body` and `sensitive` columns of every version of record `id`, oldest first.
+    async fn body_columns(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<(Option<String>, Option<String>)>, sqlx::Error> {
+        match self {
+            RawPool::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT body, sensitive FROM record_versions WHERE id = ? ORDER BY version",
+                )
+                .bind(id.to_string())
+                .fetch_all(pool)
+                .await
+            }
+            RawPool::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT body, sensitive FROM record_versions WHERE id = $1 ORDER BY version",
+                )
+                .bind(id.to_string())
+                .fetch_all(pool)
+                .await
+            }
+        }
+    }
+
+    async fn close(self) {
+        match self {
+            RawPool::Sqlite(pool) => pool.close().await,
+            RawPool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A schema name no other test, run or process uses; PostgreSQL cuts names at 63 bytes.
+fn unique_schema(check: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() % 1_000_000_000_000);
+    let short: String = check.chars().take(24).collect();
+    format!(
+        "t_{short}_{}_{nanos}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+    .to_lowercase()
+}
+
+/// The server a URL points to, without any password it may hold.
+fn describe_url(url: &str) -> String {
+    match PgConnectOptions::from_str(url) {
+        Ok(options) => format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("")
+        ),
+        Err(_) => "AMPARO_TEST_DATABASE_URL (not a valid URL)".to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+/// A time with nanoseconds, which the store cuts to microseconds.
+fn moment() -> OffsetDateTime {
+    datetime!(2025-03-15 10:20:30.123_456_789 UTC)
+}
+
+fn change(kind: RecordKind, id: Uuid, expected_version: u32, body: Option<Value>) -> Change {
+    Change {
+        kind,
+        id,
+        expected_version,
+        body,
+        actor: ACTOR.to_owned(),
+        at: moment(),
+    }
+}
+
+async fn write_one(store: &dyn Store, change: Change) -> Result<StoredVersion, StoreError> {
+    let mut written = store.write(&[change]).await?;
+    assert_eq!(written.len(), 1, "one change writes one version");
+    Ok(written.remove(0))
+}
+
+async fn create(
+    store: &dyn Store,
+    kind: RecordKind,
+    id: Uuid,
+    body: Value,
+) -> Result<StoredVersion, StoreError> {
+    write_one(store, change(kind, id, 0, Some(body))).await
+}
+
+async fn whole_outbox(store: &dyn Store) -> Result<Vec<OutboxEntry>, StoreError> {
+    store.outbox_since(0, u32::MAX).await
+}
+
+fn entry(kind: RecordKind, id: Uuid, version: u32, deleted: bool) -> (RecordKind, Uuid, u32, bool) {
+    (kind, id, version, deleted)
+}
+
+fn entries(outbox: &[OutboxEntry]) -> Vec<(RecordKind, Uuid, u32, bool)> {
+    outbox
+        .iter()
+        .map(|e| entry(e.kind, e.id, e.version, e.deleted))
+        .collect()
+}
+
+fn assert_increasing(seqs: impl IntoIterator<Item = u64>) {
+    let seqs: Vec<u64> = seqs.into_iter().collect();
+    assert!(
+        seqs.windows(2).all(|pair| pair[0] < pair[1]),
+        "outbox sequence numbers must strictly increase: {seqs:?}"
+    );
+}
+
+#[track_caller]
+fn assert_conflict(
+    result: Result<Vec<StoredVersion>, StoreError>,
+    kind: RecordKind,
+    id: Uuid,
+    expected: u32,
+    actual: u32,
+) {
+    match result {
+        Err(StoreError::Conflict {
+            kind: got_kind,
+            id: got_id,
+            expected: got_expected,
+            actual: got_actual,
+        }) => assert_eq!(
+            (got_kind, got_id, got_expected, got_actual),
+            (kind, id, expected, actual)
+        ),
+        other => panic!(
+            "expected a conflict on {kind} {id} (expected {expected}, actual {actual}), got {other:?}"
+        ),
+    }
+}
+
+fn ids(versions: &[StoredVersion]) -> Vec<Uuid> {
+    versions.iter().map(|version| version.id).collect()
+}
+
+fn person(pseudonym: &str) -> Value {
+    json!({ "pseudonym": pseudonym, "roles": ["victim"] })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions, conflicts and tombstones.
+
+async fn create_then_get_returns_what_was_written(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let id = Uuid::now_v7();
+    let body = json!({
+        "pseudonym": "P-0042",
+        "roles": ["victim"],
+        "notes": "Removed to El Salvador on 15 March 2025.",
+    });
+    let written = write_one(
+        store,
+        Change {
+            actor: "user:0197a0e2-5c1b-7cc3-9a4e-3f2b1c0d9e8f".to_owned(),
+            ..change(kind, id, 0, Some(body.clone()))
+        },
+    )
+    .await?;
+    let expected = StoredVersion {
+        kind,
+        id,
+        version: 1,
+        deleted: false,
+        body,
+        actor: "user:0197a0e2-5c1b-7cc3-9a4e-3f2b1c0d9e8f".to_owned(),
+        recorded_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+    };
+    assert_eq!(written, expected, "write returns what it stored");
+    assert_eq!(store.get(kind, id).await?, Some(expected.clone()));
+    assert_eq!(store.get_version(kind, id, 1).await?, Some(expected));
+    assert_eq!(store.get_version(kind, id, 2).await?, None);
+    assert_eq!(store.get_version(kind, id, u32::MAX).await?, None);
+    assert_eq!(
+        store.get(RecordKind::Organization, id).await?,
+        None,
+        "the kind is part of a record's identity"
+    );
+    assert_eq!(store.get(kind, Uuid::now_v7()).await?, None);
+    assert_eq!(store.history(kind, Uuid::now_v7()).await?, Vec::new());
+
+    // A time with another offset is the same instant, cut to microseconds.
+    let other = Uuid::now_v7();
+    let at = datetime!(2025-03-15 06:20:30.999_999_999 -04:00);
+    let written = write_one(
+        store,
+        Change {
+            at,
+            ..change(kind, other, 0, Some(person("P-0043")))
+        },
+    )
+    .await?;
+    let cut = datetime!(2025-03-15 10:20:30.999_999 UTC);
+    assert_eq!(written.recorded_at, cut);
+    assert_eq!(
+        store.get(kind, other).await?.map(|v| v.recorded_at),
+        Some(cut)
+    );
+    Ok(())
+}
+
+async fn update_adds_a_version_and_keeps_history(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Case;
+    let id = Uuid::now_v7();
+    let first = json!({ "title": "Removals to CECOT", "status": "open" });
+    let second =
+        json!({ "title": "Removals to CECOT", "status": "closed", "reference": "CECOT-2025" });
+    let v1 = create(store, kind, id, first.clone()).await?;
+    let v2 = write_one(store, change(kind, id, 1, Some(second.clone()))).await?;
+    assert_eq!((v1.version, v2.version), (1, 2));
+    assert_eq!(v2.body, second);
+    assert!(!v2.deleted);
+
+    assert_eq!(store.history(kind, id).await?, vec![v1.clone(), v2.clone()]);
+    assert_eq!(store.get(kind, id).await?, Some(v2.clone()));
+    assert_eq!(
+        store.get_version(kind, id, 1).await?.map(|v| v.body),
+        Some(first),
+        "an old version keeps its body"
+    );
+    assert_eq!(store.count(kind).await?, 1, "two versions are one record");
+    assert_eq!(store.list(kind, &ListOptions::default()).await?, vec![v2]);
+    Ok(())
+}
+
+async fn stale_expected_version_conflicts_and_writes_nothing(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let id = Uuid::now_v7();
+    create(store, kind, id, person("P-0042")).await?;
+    let current = write_one(store, change(kind, id, 1, Some(person("P-0043")))).await?;
+    let history = store.history(kind, id).await?;
+    let outbox = whole_outbox(store).await?;
+
+    for stale in [1, 0, 3] {
+        let lost = Some(json!({ "pseudonym": "P-9999" }));
+        assert_conflict(
+            store.write(&[change(kind, id, stale, lost)]).await,
+            kind,
+            id,
+            stale,
+            2,
+        );
+    }
+    assert_eq!(store.history(kind, id).await?, history);
+    assert_eq!(whole_outbox(store).await?, outbox);
+    assert_eq!(store.get(kind, id).await?, Some(current));
+    Ok(())
+}
+
+async fn creating_an_existing_id_conflicts(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let id = Uuid::now_v7();
+    let original = create(store, kind, id, person("P-0042")).await?;
+    assert_conflict(
+        store
+            .write(&[change(kind, id, 0, Some(person("P-0043")))])
+            .await,
+        kind,
+        id,
+        0,
+        1,
+    );
+    assert_eq!(store.get(kind, id).await?, Some(original));
+
+    // Updating a record that does not exist conflicts too.
+    let missing = Uuid::now_v7();
+    assert_conflict(
+        store
+            .write(&[change(kind, missing, 1, Some(person("P-0044")))])
+            .await,
+        kind,
+        missing,
+        1,
+        0,
+    );
+    assert_eq!(store.get(kind, missing).await?, None);
+    assert_eq!(whole_outbox(store).await?.len(), 1);
+    Ok(())
+}
+
+async fn tombstone_hides_the_record_but_keeps_history(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let mut pair = [Uuid::new_v4(), Uuid::new_v4()];
+    pair.sort();
+    let [gone, kept] = pair;
+    let v1 = create(store, kind, gone, person("P-0001")).await?;
+    let v2 = write_one(store, change(kind, gone, 1, Some(person("P-0002")))).await?;
+    let other = create(store, kind, kept, person("P-0003")).await?;
+
+    let tombstone = write_one(store, change(kind, gone, 2, None)).await?;
+    assert_eq!(tombstone.version, 3);
+    assert!(tombstone.deleted);
+    assert_eq!(tombstone.body, Value::Null);
+    assert_eq!(store.get(kind, gone).await?, Some(tombstone.clone()));
+
+    assert_eq!(
+        store.list(kind, &ListOptions::default()).await?,
+        vec![other.clone()]
+    );
+    let everything = ListOptions {
+        include_deleted: true,
+        ..ListOptions::default()
+    };
+    assert_eq!(
+        store.list(kind, &everything).await?,
+        vec![tombstone.clone(), other]
+    );
+    assert_eq!(store.count(kind).await?, 1);
+    assert_eq!(store.history(kind, gone).await?, vec![v1, v2, tombstone]);
+    assert_eq!(
+        whole_outbox(store)
+            .await?
+            .last()
+            .map(|e| entry(e.kind, e.id, e.version, e.deleted)),
+        Some(entry(kind, gone, 3, true))
+    );
+    Ok(())
+}
+
+async fn record_can_be_restored_after_a_tombstone(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Event;
+    let id = Uuid::now_v7();
+    create(store, kind, id, json!({ "title": "Removal flights" })).await?;
+    write_one(store, change(kind, id, 1, None)).await?;
+    assert_eq!(store.count(kind).await?, 0);
+
+    let restored = json!({ "title": "Removal flights of 15 March" });
+    let v3 = write_one(store, change(kind, id, 2, Some(restored.clone()))).await?;
+    assert_eq!((v3.version, v3.deleted), (3, false));
+    assert_eq!(v3.body, restored);
+    assert_eq!(store.get(kind, id).await?, Some(v3.clone()));
+    assert_eq!(store.list(kind, &ListOptions::default()).await?, vec![v3]);
+    assert_eq!(store.count(kind).await?, 1);
+    let deleted: Vec<bool> = store
+        .history(kind, id)
+        .await?
+        .iter()
+        .map(|v| v.deleted)
+        .collect();
+    assert_eq!(deleted, [false, true, false]);
+    Ok(())
+}
+
+async fn batch_with_one_conflict_writes_nothing(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let (x, y, fresh) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    create(store, kind, x, person("P-0001")).await?;
+    create(store, kind, y, person("P-0002")).await?;
+    let outbox = whole_outbox(store).await?;
+
+    let batch = [
+        change(
+            RecordKind::Case,
+            fresh,
+            0,
+            Some(json!({ "title": "New case" })),
+        ),
+        change(kind, x, 1, Some(person("P-0011"))),
+        change(kind, y, 0, Some(person("P-0012"))),
+    ];
+    assert_conflict(store.write(&batch).await, kind, y, 0, 1);
+    assert_eq!(store.get(RecordKind::Case, fresh).await?, None);
+    assert_eq!(store.history(kind, x).await?.len(), 1);
+    assert_eq!(whole_outbox(store).await?, outbox);
+
+    // A record changed twice in one batch: the second change must expect the first's version.
+    let twice = [
+        change(kind, x, 1, Some(person("P-0021"))),
+        change(kind, x, 1, Some(person("P-0022"))),
+    ];
+    assert_conflict(store.write(&twice).await, kind, x, 1, 2);
+    assert_eq!(whole_outbox(store).await?, outbox);
+
+    // Without a conflict every change commits, in order.
+    let batch = [
+        change(
+            RecordKind::Case,
+            fresh,
+            0,
+            Some(json!({ "title": "New case" })),
+        ),
+        change(kind, x, 1, Some(person("P-0031"))),
+        change(kind, x, 2, Some(person("P-0032"))),
+        change(kind, y, 1, None),
+    ];
+    let written = store.write(&batch).await?;
+    let got: Vec<_> = written
+        .iter()
+        .map(|v| entry(v.kind, v.id, v.version, v.deleted))
+        .collect();
+    let want = vec![
+        entry(RecordKind::Case, fresh, 1, false),
+        entry(kind, x, 2, false),
+        entry(kind, x, 3, false),
+        entry(kind, y, 2, true),
+    ];
+    assert_eq!(got, want);
+    assert_eq!(entries(&whole_outbox(store).await?[outbox.len()..]), want);
+    assert_eq!(
+        store.get(kind, x).await?.map(|v| v.body),
+        Some(person("P-0032"))
+    );
+    Ok(())
+}
+
+async fn body_that_is_not_an_object_is_refused(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Document;
+    // `Some(null)` is a body that is not an object, not a tombstone.
+    for body in [
+        json!("text"),
+        json!([1, 2]),
+        json!(42),
+        json!(true),
+        Value::Null,
+    ] {
+        let id = Uuid::now_v7();
+        let good = Uuid::now_v7();
+        let batch = [
+            change(kind, good, 0, Some(json!({ "text": "fine" }))),
+            change(kind, id, 0, Some(body.clone())),
+        ];
+        match store.write(&batch).await {
+            Err(StoreError::NotAnObject {
+                kind: got_kind,
+                id: got_id,
+            }) => assert_eq!((got_kind, got_id), (kind, id)),
+            other => panic!("a body {body} must be refused as not an object, got {other:?}"),
+        }
+        assert_eq!(store.get(kind, id).await?, None);
+        assert_eq!(store.get(kind, good).await?, None, "the batch is atomic");
+    }
+    assert_eq!(whole_outbox(store).await?, Vec::new());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox.
+
+/// Writes across kinds, one of them a batch and one a tombstone; returns every version written.
+async fn write_script(store: &dyn Store) -> Result<Vec<StoredVersion>, StoreError> {
+    let (p1, p2, c1, e1) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let secret = json!({ "pseudonym": "P-0001", "sensitive": { "full_name": "José Pérez" } });
+    let mut written = Vec::new();
+    written.push(create(store, RecordKind::Person, p1, secret).await?);
+    written.push(create(store, RecordKind::Case, c1, json!({ "title": "CECOT" })).await?);
+    written.push(
+        write_one(
+            store,
+            change(RecordKind::Person, p1, 1, Some(person("P-0001"))),
+        )
+        .await?,
+    );
+    written.extend(
+        store
+            .write(&[
+                change(
+                    RecordKind::Event,
+                    e1,
+                    0,
+                    Some(json!({ "title": "Flights" })),
+                ),
+                change(RecordKind::Person, p2, 0, Some(person("P-0002"))),
+            ])
+            .await?,
+    );
+    written.push(write_one(store, change(RecordKind::Case, c1, 1, None)).await?);
+    written.push(
+        write_one(
+            store,
+            change(RecordKind::Person, p1, 2, Some(person("P-0003"))),
+        )
+        .await?,
+    );
+    Ok(written)
+}
+
+async fn outbox_follows_write_order_and_pages(store: &dyn Store) -> Outcome {
+    assert_eq!(whole_outbox(store).await?, Vec::new());
+    let written = write_script(store).await?;
+    let outbox = whole_outbox(store).await?;
+    let want: Vec<_> = written
+        .iter()
+        .map(|v| entry(v.kind, v.id, v.version, v.deleted))
+        .collect();
+    assert_eq!(entries(&outbox), want);
+    assert_increasing(outbox.iter().map(|e| e.seq));
+
+    let mut paged = Vec::new();
+    let mut page_sizes = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.outbox_since(after, 3).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        page_sizes.push(page.len());
+        paged.extend(page);
+    }
+    assert_eq!(page_sizes, [3, 3, 1]);
+    assert_eq!(paged, outbox);
+    assert_eq!(store.outbox_since(outbox[2].seq, 2).await?, outbox[3..5]);
+    assert_eq!(store.outbox_since(outbox[6].seq, 10).await?, Vec::new());
+    Ok(())
+}
+
+async fn versions_since_follows_the_outbox_with_full_bodies(store: &dyn Store) -> Outcome {
+    let written = write_script(store).await?;
+    let outbox = whole_outbox(store).await?;
+    let versions = store.versions_since(0, u32::MAX).await?;
+    let seqs: Vec<u64> = versions.iter().map(|(seq, _)| *seq).collect();
+    let outbox_seqs: Vec<u64> = outbox.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, outbox_seqs);
+    let bodies: Vec<StoredVersion> = versions.iter().map(|(_, v)| v.clone()).collect();
+    assert_eq!(
+        bodies, written,
+        "full bodies, sensitive members and tombstones included"
+    );
+
+    let mut paged = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.versions_since(after, 2).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = *last;
+        paged.extend(page);
+    }
+    assert_eq!(paged, versions);
+    assert_eq!(
+        store.versions_since(outbox[3].seq, 2).await?,
+        versions[4..6]
+    );
+    Ok(())
+}
+
+/// Writer tasks in the concurrency check.
+const TASKS: usize = 8;
+/// Writes per writer task.
+const WRITES: u32 = 25;
+/// Every fifth write of a task changes one record all tasks share, retrying on conflict.
+const SHARED_EVERY: u32 = 5;
+
+async fn concurrent_writers_leave_a_complete_outbox(store: Arc<dyn Store>) -> Outcome {
+    let shared = Uuid::now_v7();
+    create(
+        &*store,
+        RecordKind::Case,
+        shared,
+        json!({ "title": "shared" }),
+    )
+    .await?;
+
+    let done = Arc::new(AtomicBool::new(false));
+    let tailer = tokio::spawn(tail(Arc::clone(&store), Arc::clone(&done)));
+    let writers: Vec<_> = (0..TASKS)
+        .map(|task| tokio::spawn(write_concurrently(Arc::clone(&store), task, shared)))
+        .collect();
+    let mut own_ids = Vec::new();
+    for writer in writers {
+        own_ids.push(writer.await??);
+    }
+    done.store(true, Ordering::SeqCst);
+    let tailed = tailer.await??;
+
+    let outbox = whole_outbox(&*store).await?;
+    assert_eq!(outbox.len(), 1 + TASKS * WRITES as usize);
+    assert_increasing(outbox.iter().map(|e| e.seq));
+    let tailed_seqs: BTreeSet<u64> = tailed.iter().map(|e| e.seq).collect();
+    let missed: Vec<u64> = outbox
+        .iter()
+        .map(|e| e.seq)
+        .filter(|seq| !tailed_seqs.contains(seq))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "a tailer polling during the writes missed {missed:?}"
+    );
+    assert_eq!(tailed, outbox);
+
+    let mut versions: BTreeMap<Uuid, Vec<u32>> = BTreeMap::new();
+    for e in &outbox {
+        versions.entry(e.id).or_default().push(e.version);
+    }
+    let shared_writes = 1 + TASKS as u32 * WRITES.div_ceil(SHARED_EVERY);
+    assert_eq!(
+        versions.remove(&shared),
+        Some((1..=shared_writes).collect())
+    );
+    for id in own_ids {
+        let own_writes = WRITES - WRITES.div_ceil(SHARED_EVERY);
+        assert_eq!(versions.remove(&id), Some((1..=own_writes).collect()));
+    }
+    assert!(versions.is_empty(), "unexpected records {versions:?}");
+    assert_eq!(
+        store
+            .get(RecordKind::Case, shared)
+            .await?
+            .map(|v| v.version),
+        Some(shared_writes),
+        "no update of the shared record was lost"
+    );
+    Ok(())
+}
+
+async fn write_concurrently(
+    store: Arc<dyn Store>,
+    task: usize,
+    shared: Uuid,
+) -> Result<Uuid, StoreError> {
+    let own = Uuid::now_v7();
+    let mut own_version = 0;
+    for write in 0..WRITES {
+        if write % SHARED_EVERY == 0 {
+            loop {
+                let current = store
+                    .get(RecordKind::Case, shared)
+                    .await?
+                    .map_or(0, |v| v.version);
+                let body = json!({ "title": "shared", "by": task, "write": write });
+                match store
+                    .write(&[change(RecordKind::Case, shared, current, Some(body))])
+                    .await
+                {
+                    Ok(_) => break,
+                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(error) => return Err(error),
+                }
+            }
+        } else {
+            let body = json!({ "title": format!("task {task}"), "write": write });
+            store
+                .write(&[change(RecordKind::Case, own, own_version, Some(body))])
+                .await?;
+            own_version += 1;
+        }
+    }
+    Ok(own)
+}
+
+/// Follows the outbox as a derived view would, until the writers are done and it is drained.
+async fn tail(
+    store: Arc<dyn Store>,
+    done: Arc<AtomicBool>,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut seen: Vec<OutboxEntry> = Vec::new();
+    loop {
+        let writers_done = done.load(Ordering::SeqCst);
+        let after = seen.last().map_or(0, |e| e.seq);
+        let page = store.outbox_since(after, 16).await?;
+        if page.is_empty() {
+            if writers_done {
+                return Ok(seen);
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        seen.extend(page);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sensitive members, listing, counters and credentials.
+
+async fn sensitive_member_round_trips_exactly(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let sensitive = json!({
+        "full_name": "José Andrés Ñáñez Pérez",
+        "aliases": ["Andrés", "\"El Flaco\""],
+        "identifiers": [{ "kind": "passport", "value": "V-12.345.678", "country": "VE" }],
+        "notes": "Línea 1\nLínea 2\t🔒 \\ ✓",
+        "score": 0.25,
+        "big": 9007199254740993_u64,
+        "flags": [true, false, null],
+        "empty": {},
+    });
+    let with = json!({ "pseudonym": "P-0042", "sensitive": sensitive });
+    let without = person("P-0043");
+    let null = json!({ "pseudonym": "P-0044", "sensitive": null });
+    let text = json!({ "pseudonym": "P-0045", "sensitive": "only text" });
+    let ids = [
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    ];
+    let bodies = [with.clone(), without.clone(), null, text.clone()];
+    let dropped = json!({ "pseudonym": "P-0044" });
+    let wanted = [with.clone(), without, dropped, text];
+    let changes: Vec<Change> = ids
+        .iter()
+        .zip(&bodies)
+        .map(|(id, body)| change(kind, *id, 0, Some(body.clone())))
+        .collect();
+    let written = store.write(&changes).await?;
+
+    for ((id, want), wrote) in ids.iter().zip(&wanted).zip(&written) {
+        assert_eq!(&wrote.body, want);
+        assert_eq!(
+            store.get(kind, *id).await?.map(|v| v.body).as_ref(),
+            Some(want)
+        );
+        let history = store.history(kind, *id).await?;
+        assert_eq!(history.iter().map(|v| &v.body).collect::<Vec<_>>(), [want]);
+    }
+    let listed: BTreeMap<Uuid, Value> = store
+        .list(kind, &ListOptions::default())
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.body))
+        .collect();
+    assert_eq!(listed, ids.into_iter().zip(wanted.clone()).collect());
+    let exported: Vec<Value> = store
+        .versions_since(0, 10)
+        .await?
+        .into_iter()
+        .map(|(_, v)| v.body)
+        .collect();
+    assert_eq!(exported, wanted);
+
+    // A new version without the member drops it; the old version keeps it.
+    write_one(store, change(kind, ids[0], 1, Some(person("P-0042")))).await?;
+    assert_eq!(
+        store.get(kind, ids[0]).await?.map(|v| v.body),
+        Some(person("P-0042"))
+    );
+    assert_eq!(
+        store.get_version(kind, ids[0], 1).await?.map(|v| v.body),
+        Some(with)
+    );
+    Ok(())
+}
+
+async fn list_pages_by_id_without_repeats(store: &dyn Store) -> Outcome {
+    let kind = RecordKind::Person;
+    let mut all: Vec<Uuid> = (0..7).map(|_| Uuid::new_v4()).collect();
+    all.sort();
+    for (index, id) in all.iter().enumerate() {
+        create(store, kind, *id, person(&format!("P-{index:04}"))).await?;
+    }
+    for _ in 0..2 {
+        create(
+            store,
+            RecordKind::Organization,
+            Uuid::new_v4(),
+            json!({ "name": "ICE" }),
+        )
+        .await?;
+    }
+    write_one(store, change(kind, all[2], 1, None)).await?;
+    let live: Vec<Uuid> = all.iter().copied().filter(|id| *id != all[2]).collect();
+
+    let page = |after_id, limit, include_deleted| ListOptions {
+        include_deleted,
+        after_id,
+        limit,
+    };
+    for (include_deleted, want, sizes) in [(false, &live, vec![3, 3]), (true, &all, vec![3, 3, 1])]
+    {
+        let mut seen = Vec::new();
+        let mut got_sizes = Vec::new();
+        let mut after = None;
+        loop {
+            let listed = store
+                .list(kind, &page(after, Some(3), include_deleted))
+                .await?;
+            let Some(last) = listed.last() else { break };
+            after = Some(last.id);
+            got_sizes.push(listed.len());
+            seen.extend(ids(&listed));
+        }
+        assert_eq!(&seen, want, "include_deleted {include_deleted}");
+        assert_eq!(got_sizes, sizes);
+    }
+    assert_eq!(
+        ids(&store.list(kind, &page(None, None, false)).await?),
+        live
+    );
+    assert_eq!(
+        ids(&store.list(kind, &page(Some(live[1]), None, false)).await?),
+        live[2..]
+    );
+    assert_eq!(
+        ids(&store
+            .list(kind, &page(Some(Uuid::nil()), Some(2), false))
+            .await?),
+        live[..2]
+    );
+    assert_eq!(
+        store
+            .list(kind, &page(Some(Uuid::max()), None, true))
+            .await?,
+        Vec::new()
+    );
+    assert_eq!(
+        store.list(kind, &page(None, Some(0), true)).await?,
+        Vec::new()
+    );
+    assert_eq!(store.count(kind).await?, 6);
+    assert_eq!(store.count(RecordKind::Organization).await?, 2);
+    assert_eq!(store.count(RecordKind::Case).await?, 0);
+    Ok(())
+}
+
+async fn sequences_count_per_name_and_only_rise(store: &dyn Store) -> Outcome {
+    let mut got = Vec::new();
+    for name in ["person", "person", "person", "case", "case", "person"] {
+        got.push((name, store.next_in_sequence(name).await?));
+    }
+    assert_eq!(
+        got,
+        [
+            ("person", 1),
+            ("person", 2),
+            ("person", 3),
+            ("case", 1),
+            ("case", 2),
+            ("person", 4)
+        ]
+    );
+    store.raise_sequence("person", 10).await?;
+    assert_eq!(store.next_in_sequence("person").await?, 11);
+    store.raise_sequence("person", 5).await?;
+    assert_eq!(store.next_in_sequence("person").await?, 12, "never lowered");
+    store.raise_sequence("case", 2).await?;
+    assert_eq!(store.next_in_sequence("case").await?, 3);
+    store.raise_sequence("capture", 7).await?;
+    assert_eq!(store.next_in_sequence("capture").await?, 8);
+
+    // Concurrent takers never get the same value.
+    let taken =
+        futures::future::try_join_all((0..20).map(|_| store.next_in_sequence("person"))).await?;
+    let distinct: BTreeSet<u64> = taken.into_iter().collect();
+    assert_eq!(distinct, (13..=32).collect());
+    Ok(())
+}
+
+async fn password_hash_is_set_and_replaced(store: &dyn Store) -> Outcome {
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    assert_eq!(store.password_hash(alice).await?, None);
+    let first = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    let second = "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaG5ld2hhc2g";
+    store.set_password_hash(alice, first).await?;
+    assert_eq!(store.password_hash(alice).await?.as_deref(), Some(first));
+    store.set_password_hash(alice, second).await?;
+    assert_eq!(store.password_hash(alice).await?.as_deref(), Some(second));
+    assert_eq!(store.password_hash(bob).await?, None);
+    store.set_password_hash(bob, first).await?;
+    assert_eq!(store.password_hash(bob).await?.as_deref(), Some(first));
+    assert_eq!(store.password_hash(alice).await?.as_deref(), Some(second));
+    assert_eq!(
+        whole_outbox(store).await?,
+        Vec::new(),
+        "credentials are not records"
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every record kind.
+
+async fn every_record_kind_round_trips(store: &dyn Store) -> Outcome {
+    let records = fixtures();
+    let kinds: BTreeSet<RecordKind> = records.iter().map(Record::kind).collect();
+    let all: BTreeSet<RecordKind> = RecordKind::ALL.iter().copied().collect();
+    assert_eq!(
+        kinds, all,
+        "every record kind needs a fixture in `fixtures()`"
+    );
+    assert_eq!(records.len(), RecordKind::ALL.len(), "one fixture per kind");
+
+    let mut changes = Vec::new();
+    for record in &records {
+        let body = record.to_json();
+        let parsed = Record::from_json(record.kind(), body.clone())?;
+        parsed.validate()?;
+        assert_eq!(&parsed, record, "{} survives JSON", record.kind());
+        changes.push(change(record.kind(), Uuid::now_v7(), 0, Some(body)));
+    }
+    store.write(&changes).await?;
+
+    for (record, change) in records.iter().zip(&changes) {
+        let kind = record.kind();
+        let stored = store
+            .get(kind, change.id)
+            .await?
+            .ok_or_else(|| format!("{kind} {} was not stored", change.id))?;
+        assert_eq!(Some(&stored.body), change.body.as_ref(), "{kind} body");
+        let read = Record::from_json(kind, stored.body)?;
+        assert_eq!(&read, record, "{kind} changed on its way through the store");
+        assert_eq!(store.count(kind).await?, 1, "{kind}");
+    }
+    Ok(())
+}
+
+fn day(year: i32, month: u8, day: u8) -> FuzzyDate {
+    FuzzyDate::day(year, month, day).expect("a real day")
+}
+
+/// One realistic record of every kind, linked to each other as the application would link them.
+fn fixtures() -> Vec<Record> {
+    let case_id = CaseId::new();
+    let person_id = PersonId::new();
+    let prison_authority = OrganizationId::new();
+    let cecot = PlaceId::new();
+    let event_id = EventId::new();
+    let act_id = ActId::new();
+    let testimony_id = TestimonyId::new();
+    let proceeding_id = ProceedingId::new();
+    let capture_id = CaptureId::new();
+    let document_id = DocumentId::new();
+    let user_id = UserId::new();
+    let team_id = TeamId::new();
+    vec![
+        Record::Person(Person {
+            pseudonym: "P-0042".to_owned(),
+            gender: "man".to_owned(),
+            nationalities: vec!["VE".to_owned()],
+            age_at_first_event: Some(27),
+            roles: vec!["victim".to_owned(), "witness".to_owned()],
+            case_ids: vec![case_id],
+            notes: "Removed under the Alien Enemies Act; released in July 2025.".to_owned(),
+            sensitive: Some(PersonSensitive {
+                full_name: "José Andrés Ñáñez Pérez".to_owned(),
+                aliases: vec!["Andrés".to_owned()],
+                birth_date: Some(FuzzyDate::month(1997, 8).expect("a real month")),
+                identifiers: vec![
+                    Identifier {
+                        kind: "passport".to_owned(),
+                        value: "V-123456789".to_owned(),
+                        country: Some("VE".to_owned()),
+                    },
+                    Identifier {
+                        kind: "a-number".to_owned(),
+                        value: "A-123-456-789".to_owned(),
+                        country: None,
+                    },
+                ],
+                contacts: vec![Contact {
+                    kind: "phone".to_owned(),
+                    value: "+58 412 555 0142".to_owned(),
+                    note: "mother".to_owned(),
+                }],
+                notes: "Family lives in Maracay.".to_owned(),
+            }),
+            ..Person::default()
+        }),
+        Record::Organization(Organization {
+            name: "Dirección General de Centros Penales".to_owned(),
+            acronym: "DGCP".to_owned(),
+            aliases: vec!["General Directorate of Prisons".to_owned()],
+            kind: "prison-authority".to_owned(),
+            country: Some("SV".to_owned()),
+            parent_id: None,
+            notes: "Runs CECOT.".to_owned(),
+        }),
+        Record::Place(Place {
+            name_en: "Terrorism Confinement Center".to_owned(),
+            name_es: "Centro de Confinamiento del Terrorismo".to_owned(),
+            other_names: vec!["CECOT".to_owned()],
+            kind: "maximum-security-prison".to_owned(),
+            country: Some("SV".to_owned()),
+            parent_id: Some(PlaceId::new()),
+            latitude: Some(13.4952),
+            longitude: Some(-88.9095),
+            notes: "Tecoluca, San Vicente.".to_owned(),
+        }),
+        Record::Event(Event {
+            title: "Removal flights to El Salvador".to_owned(),
+            description: "Three flights left Texas for San Salvador.".to_owned(),
+            period: DatePeriod::between(day(2025, 3, 15), day(2025, 3, 16)),
+            place_ids: vec![cecot],
+            violation_types: vec![
+                "enforced-disappearance".to_owned(),
+                "arbitrary-detention".to_owned(),
+            ],
+            case_ids: vec![case_id],
+            confidentiality: Confidentiality::Restricted,
+        }),
+        Record::Act(Act {
+            event_id,
+            victim_id: person_id,
+            act_type: "transfer".to_owned(),
+            period: DatePeriod::since(day(2025, 3, 16)),
+            place_id: Some(cecot),
+            method: "Shackled and flown without notice to counsel.".to_owned(),
+            consequences: "Held incommunicado for four months.".to_owned(),
+            violation_types: vec!["incommunicado-detention".to_owned()],
+        }),
+        Record::Involvement(Involvement {
+            act_id,
+            perpetrator: Perpetrator::Organization(prison_authority),
+            degree: "implemented-policy".to_owned(),
+            notes: "Received the men at the airport.".to_owned(),
+        }),
+        Record::Information(Information {
+            source: SourceRef::Testimony(testimony_id),
+            claim: ClaimRef::Act(act_id),
+            source_kind: "direct-testimony".to_owned(),
+            reliability: "high".to_owned(),
+            language: Some("es".to_owned()),
+            locator: "Minutes 12 to 18".to_owned(),
+            notes: "Consistent with two other accounts.".to_owned(),
+        }),
+        Record::Testimony(Testimony {
+            giver_id: person_id,
+            given_on: day(2025, 7, 25),
+            taken_by: "intake interviewer".to_owned(),
+            language: "es".to_owned(),
+            consent: vec!["internal-use".to_owned(), "share-with-counsel".to_owned()],
+            translation_of: None,
+            case_ids: vec![case_id],
+            sensitive: Some(TestimonySensitive {
+                text: "Nos bajaron del avión encadenados…".to_owned(),
+                location: "Caracas".to_owned(),
+            }),
+        }),
+        Record::CustodyPeriod(CustodyPeriod {
+            person_id,
+            status: "held-in-third-country".to_owned(),
+            place_id: Some(cecot),
+            custodian_id: Some(prison_authority),
+            period: DatePeriod::between(day(2025, 3, 16), day(2025, 7, 18)),
+            notes: "No contact with family or counsel.".to_owned(),
+        }),
+        Record::Case(Case {
+            title: "Venezuelans removed to CECOT".to_owned(),
+            reference: "CECOT-2025".to_owned(),
+            description: "The 252 men removed in March 2025.".to_owned(),
+            status: CaseStatus::Open,
+            opened_on: Some(FuzzyDate::month(2025, 3).expect("a real month")),
+        }),
+        Record::Proceeding(Proceeding {
+            case_id,
+            kind: "habeas-corpus".to_owned(),
+            title: "J.G.G. v. Trump".to_owned(),
+            forum: "U.S. District Court for the District of Columbia".to_owned(),
+            forum_id: Some(OrganizationId::new()),
+            docket_number: "1:25-cv-00766".to_owned(),
+            filed_on: Some(day(2025, 3, 15)),
+            status: ProceedingStatus::Pending,
+            person_ids: vec![person_id],
+            parent_id: None,
+            notes: "Class of Venezuelan nationals.".to_owned(),
+        }),
+        Record::DocketEntry(DocketEntry {
+            proceeding_id: Some(proceeding_id),
+            number: Some(1),
+            filed_on: day(2025, 3, 15),
+            kind: "complaint".to_owned(),
+            title: "Class action complaint and petition for a writ of habeas corpus".to_owned(),
+            summary: "Filed before dawn, ahead of the flights.".to_owned(),
+            capture_id: Some(capture_id),
+        }),
+        Record::Hearing(Hearing {
+            proceeding_id: Some(proceeding_id),
+            kind: "emergency-hearing".to_owned(),
+            starts_at: datetime!(2025-03-15 17:00 -04:00),
+            location: "Courtroom 19".to_owned(),
+            remote: false,
+            participant_ids: vec![person_id],
+            status: HearingStatus::Held,
+            outcome: "Temporary restraining order granted.".to_owned(),
+        }),
+        Record::Deadline(Deadline {
+            case_id: Some(case_id),
+            proceeding_id: Some(proceeding_id),
+            kind: "response-due".to_owned(),
+            title: "Government's response to the motion".to_owned(),
+            due_on: day(2025, 12, 22),
+            responsible: "lead counsel".to_owned(),
+            done: false,
+        }),
+        Record::Capture(Capture {
+            sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_owned(),
+            size: 48_213,
+            media_type: "text/html".to_owned(),
+            origin: CaptureOrigin::Url {
+                requested_url: "http://example.org/cecot".to_owned(),
+                final_url: "https://example.org/news/cecot".to_owned(),
+                redirects: vec!["https://example.org/news/cecot".to_owned()],
+                status: 200,
+                headers: vec![(
+                    "content-type".to_owned(),
+                    "text/html; charset=utf-8".to_owned(),
+                )],
+                remote_addr: Some("192.0.2.10:443".to_owned()),
+            },
+            obtained_at: datetime!(2025-03-16 08:30:00.123_456_789 UTC),
+            obtained_by: ACTOR.to_owned(),
+            case_ids: vec![case_id],
+            note: "Article naming the men held at CECOT.".to_owned(),
+        }),
+        Record::Document(Document {
+            capture_id,
+            title: "Who are the men sent to CECOT?".to_owned(),
+            byline: "Staff reporter".to_owned(),
+            published_at: Some(datetime!(2025-03-16 06:00 -06:00)),
+            language: Some("en".to_owned()),
+            text: "238 Venezuelans arrived on Sunday.\n\nTheir families were not told.".to_owned(),
+            duplicate_of: None,
+        }),
+        Record::Suggestion(Suggestion {
+            document_id,
+            kind: SuggestionKind::Count,
+            start: 0,
+            end: 3,
+            text: "238".to_owned(),
+            confidence: 0.82,
+            proposal: json!({ "count": 238, "unit": "persons", "candidates": [238, 252] }),
+            status: SuggestionStatus::Accepted,
+            accepted_into: Some(RecordLink {
+                kind: RecordKind::Event,
+                id: event_id.0,
+            }),
+        }),
+        Record::User(User {
+            username: "alice".to_owned(),
+            display_name: "Alice Moreno".to_owned(),
+            role: Role::Lawyer,
+            language: Lang::Es,
+            disabled: false,
+            sensitive: Some(UserSensitive {
+                email: "alice@example.org".to_owned(),
+            }),
+        }),
+        Record::Team(Team {
+            name: "CECOT litigation".to_owned(),
+            description: "Counsel and documenters for the CECOT case.".to_owned(),
+            member_ids: vec![user_id],
+        }),
+        Record::Grant(Grant {
+            grantee: Grantee::Team(team_id),
+            case_id,
+            rights: vec![Right::Read, Right::Write, Right::Sensitive],
+        }),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw access to the tables.
+
+async fn sensitive_member_is_stored_apart(db: &TestDb) -> Outcome {
+    let store = db.store();
+    let id = Uuid::now_v7();
+    let body = json!({ "pseudonym": "P-0042", "sensitive": { "full_name": "José Ñáñez" } });
+    create(store, RecordKind::Person, id, body).await?;
+    write_one(store, change(RecordKind::Person, id, 1, None)).await?;
+
+    let raw = db.raw().await?;
+    let columns = raw.body_columns(id).await?;
+    raw.close().await;
+    let [(Some(public), Some(sensitive)), (None, None)] = columns.as_slice() else {
+        panic!("expected a body with a sensitive part, then a tombstone; got {columns:?}");
+    };
+    assert!(
+        !public.contains("Ñáñez") && !public.contains("sensitive"),
+        "{public}"
+    );
+    assert!(sensitive.contains("Ñáñez"), "{sensitive}");
+    Ok(())
+}
+
+async fn stored_versions_cannot_be_altered(db: &TestDb) -> Outcome {
+    let store = db.store();
+    let kind = RecordKind::Person;
+    let id = Uuid::now_v7();
+    create(store, kind, id, person("P-0042")).await?;
+    write_one(store, change(kind, id, 1, Some(person("P-0043")))).await?;
+    let history = store.history(kind, id).await?;
+
+    let raw = db.raw().await?;
+    assert_eq!(
+        raw.count_versions().await?,
+        2,
+        "the raw connection sees the store's tables"
+    );
+    let update = raw.execute("UPDATE record_versions SET body = 'x'").await;
+    let delete = raw.execute("DELETE FROM record_versions").await;
+    // PostgreSQL's row triggers do not see TRUNCATE, so it has a statement trigger of its own;
+    // SQLite has no TRUNCATE statement at all.
+    let truncate = raw.execute("TRUNCATE record_versions").await;
+    let remaining = raw.count_versions().await?;
+    raw.close().await;
+
+    for (statement, result, reason) in [
+        ("UPDATE", update, "immutable"),
+        ("DELETE", delete, "never deleted"),
+    ] {
+        match result {
+            Err(error) => assert!(
+                error.to_string().contains(reason),
+                "{statement} must be refused by the trigger, got: {error}"
+            ),
+            Ok(rows) => panic!("{statement} of stored versions succeeded on {rows} rows"),
+        }
+    }
+    assert!(truncate.is_err(), "TRUNCATE of stored versions must fail");
+    assert_eq!(remaining, 2);
+    assert_eq!(store.history(kind, id).await?, history);
+    Ok(())
+}
