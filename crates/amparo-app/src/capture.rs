@@ -8,7 +8,7 @@ use std::path::Path;
 
 use amparo_model::records::{Capture, CaptureOrigin};
 use amparo_model::{CaseId, Record, RecordKind};
-use amparo_store::{BlobInfo, Change};
+use amparo_store::Change;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -59,10 +59,20 @@ impl App {
             .unwrap_or_else(|| "unnamed".to_owned());
         let head = read_head(path)?;
         let media_type = sniff_media_type(Some(&file_name), &head, None);
-        let info = self.blobs.put_file(path).await?;
         let origin = CaptureOrigin::File { file_name };
-        self.commit_capture(actor, info, media_type, origin, options)
-            .await
+        // The digest is known only once the file is stored; check everything else first.
+        let unhashed = (UNHASHED.to_owned(), metadata.len());
+        let id = options.id;
+        let capture = self
+            .checked_capture(actor, unhashed, media_type, origin, options)
+            .await?;
+        let info = self.blobs.put_file(path).await?;
+        let capture = Capture {
+            sha256: info.sha256,
+            size: info.size,
+            ..capture
+        };
+        self.commit_capture(actor, capture, id).await
     }
 
     /// Captures bytes already in memory (an upload, a demo file).
@@ -76,7 +86,6 @@ impl App {
     ) -> Result<Versioned<Capture>, AppError> {
         self.require_write(actor, "capture files")?;
         let media_type = sniff_media_type(Some(file_name), bytes, declared_media_type);
-        let info = self.blobs.put_bytes(bytes).await?;
         let origin = CaptureOrigin::File {
             file_name: file_name
                 .rsplit(['/', '\\'])
@@ -84,7 +93,7 @@ impl App {
                 .unwrap_or(file_name)
                 .to_owned(),
         };
-        self.commit_capture(actor, info, media_type, origin, options)
+        self.store_and_commit(actor, bytes, media_type, origin, options)
             .await
     }
 
@@ -116,7 +125,6 @@ impl App {
             &fetched.body,
             fetched.media_type.as_deref(),
         );
-        let info = self.blobs.put_bytes(&fetched.body).await?;
         let origin = CaptureOrigin::Url {
             requested_url: fetched.requested_url,
             final_url: fetched.final_url,
@@ -125,21 +133,41 @@ impl App {
             headers: fetched.headers,
             remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
         };
-        self.commit_capture(actor, info, media_type, origin, options)
+        self.store_and_commit(actor, &fetched.body, media_type, origin, options)
             .await
     }
 
-    async fn commit_capture(
+    /// Checks the capture record of `bytes`, stores them, then commits the record.
+    async fn store_and_commit(
         &self,
         actor: &Actor,
-        info: BlobInfo,
+        bytes: &[u8],
         media_type: String,
         origin: CaptureOrigin,
         options: CaptureOptions,
     ) -> Result<Versioned<Capture>, AppError> {
+        let id = options.id;
+        let info = self.blobs.info_for(bytes);
+        let capture = self
+            .checked_capture(actor, (info.sha256, info.size), media_type, origin, options)
+            .await?;
+        self.blobs.put_bytes(bytes).await?;
+        self.commit_capture(actor, capture, id).await
+    }
+
+    /// The capture record for a blob of `(sha256, size)`, checked before the blob is stored: a
+    /// capture that would be refused must not leave its bytes behind.
+    async fn checked_capture(
+        &self,
+        actor: &Actor,
+        (sha256, size): (String, u64),
+        media_type: String,
+        origin: CaptureOrigin,
+        options: CaptureOptions,
+    ) -> Result<Capture, AppError> {
         let capture = Capture {
-            sha256: info.sha256,
-            size: info.size,
+            sha256,
+            size,
             media_type,
             origin,
             obtained_at: OffsetDateTime::now_utc(),
@@ -147,9 +175,25 @@ impl App {
             case_ids: options.case_ids,
             note: options.note,
         };
+        self.check_record(&Record::Capture(capture.clone())).await?;
+        Ok(capture)
+    }
+
+    /// Commits the record of a stored blob, checking it again (a case it names may have been
+    /// deleted meanwhile).
+    async fn commit_capture(
+        &self,
+        actor: &Actor,
+        capture: Capture,
+        id: Option<Uuid>,
+    ) -> Result<Versioned<Capture>, AppError> {
+        let capture = Capture {
+            obtained_at: OffsetDateTime::now_utc(),
+            ..capture
+        };
         let record = Record::Capture(capture.clone());
         self.check_record(&record).await?;
-        let id = options.id.unwrap_or_else(Uuid::now_v7);
+        let id = id.unwrap_or_else(Uuid::now_v7);
         let change = Change {
             kind: RecordKind::Capture,
             id,
@@ -194,6 +238,9 @@ impl App {
         self.list_records(actor, RecordKind::Capture).await
     }
 }
+
+/// A well-formed stand-in for the SHA-256 of a file not yet hashed.
+const UNHASHED: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The first bytes of a file, for media type sniffing.
 fn read_head(path: &Path) -> Result<Vec<u8>, AppError> {

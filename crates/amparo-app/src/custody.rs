@@ -31,7 +31,11 @@ pub fn build_timeline(mut periods: Vec<(CustodyPeriodId, CustodyPeriod)>) -> Vec
     periods.sort_by_key(|(id, period)| {
         (
             period.period.start.map(|start| start.earliest()),
-            period.period.end.map(|end| end.latest()),
+            // An open end lasts longest: among periods that start together it comes last.
+            period
+                .period
+                .end
+                .map_or(time::Date::MAX, |end| end.latest()),
             *id,
         )
     });

@@ -146,7 +146,8 @@ impl App {
         let mut changes: Vec<Change> = Vec::new();
         let mut latest: HashMap<(RecordKind, Uuid), u32> = HashMap::new();
         let mut captures: Vec<(u64, Uuid, String)> = Vec::new();
-        let mut ended: Option<(u64, u64)> = None;
+        // The end line's number and its counts.
+        let mut ended: Option<(u64, u64, u64)> = None;
         let mut highest_pseudonym = 0;
         for (index, line) in reader.lines().enumerate() {
             let number = index as u64 + 1;
@@ -179,7 +180,7 @@ impl App {
                 .map_err(|parse| error(number, format!("is not a valid export line ({parse})")))?;
             let version = match parsed {
                 Line::End { versions, blobs } => {
-                    ended = Some((versions, blobs));
+                    ended = Some((number, versions, blobs));
                     continue;
                 }
                 Line::Version(version) => version,
@@ -229,7 +230,7 @@ impl App {
                 at: version.recorded_at,
             });
         }
-        let Some((versions, blobs)) = ended else {
+        let Some((end_line, versions, blobs)) = ended else {
             return Err(error(
                 0,
                 "has no end line: the export is incomplete".to_owned(),
@@ -237,7 +238,7 @@ impl App {
         };
         if versions != changes.len() as u64 || blobs != captures.len() as u64 {
             return Err(error(
-                0,
+                end_line,
                 format!(
                     "end line counts {versions} versions and {blobs} blobs, but the file holds {} and {}",
                     changes.len(),

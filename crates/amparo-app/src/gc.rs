@@ -19,6 +19,8 @@ pub struct GcReport {
     pub kept_young: u64,
     /// Unreferenced blobs removed.
     pub removed: Vec<BlobKey>,
+    /// Partial files of blob writes that never finished, removed.
+    pub partial_removed: u64,
 }
 
 impl App {
@@ -49,10 +51,15 @@ impl App {
                 Some(self.blobs.key_for_sha256(sha256)?.as_str().to_owned())
             })
             .collect();
+        let partial = self.blobs.remove_partial_uploads(min_age_seconds).await?;
+        for path in &partial {
+            tracing::info!(path = %path.display(), "removed partial blob write");
+        }
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let total = blobs.len() as u64;
         let mut report = GcReport {
             examined: total,
+            partial_removed: partial.len() as u64,
             ..GcReport::default()
         };
         for (index, blob) in blobs.into_iter().enumerate() {

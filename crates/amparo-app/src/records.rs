@@ -1,7 +1,7 @@
 //! Create, update, delete, get, list and history for every record type, with validation,
 //! reference checks, pseudonym codes and the redaction of sensitive fields.
 
-use amparo_model::records::{Person, is_pseudonym_code};
+use amparo_model::records::Person;
 use amparo_model::{Record, RecordBody, RecordKind, ValidationErrors};
 use amparo_store::{Change, ListOptions, StoredVersion};
 use serde_json::json;
@@ -154,13 +154,8 @@ impl App {
         }
     }
 
-    /// Gives a new person a pseudonym code, or checks that the one given is free.
-    async fn settle_pseudonym(&self, id: Uuid, person: &mut Person) -> Result<(), AppError> {
-        if person.pseudonym.trim().is_empty() {
-            let number = self.store.next_in_sequence(PSEUDONYM_SEQUENCE).await?;
-            person.pseudonym = format!("P-{number:04}");
-            return Ok(());
-        }
+    /// Checks that a person's given pseudonym code is free, and keeps automatic numbering past it.
+    async fn claim_pseudonym(&self, id: Uuid, person: &Person) -> Result<(), AppError> {
         for existing in self
             .store
             .list(RecordKind::Person, &ListOptions::default())
@@ -181,11 +176,10 @@ impl App {
                 return Err(AppError::Invalid(errors));
             }
         }
-        if is_pseudonym_code(&person.pseudonym)
-            && let Some(number) = person
-                .pseudonym
-                .strip_prefix("P-")
-                .and_then(|digits| digits.parse::<u64>().ok())
+        if let Some(number) = person
+            .pseudonym
+            .strip_prefix("P-")
+            .and_then(|digits| digits.parse::<u64>().ok())
         {
             self.store
                 .raise_sequence(PSEUDONYM_SEQUENCE, number)
@@ -209,10 +203,24 @@ impl App {
                 "captures are made only by capturing a file or URL (`amparo capture`), and never change".to_owned(),
             ));
         }
-        if let Record::Person(person) = &mut record {
-            self.settle_pseudonym(id, person).await?;
+        let needs_code = matches!(
+            &record,
+            Record::Person(person) if expected_version == 0 && person.pseudonym.trim().is_empty()
+        );
+        if let (true, Record::Person(person)) = (needs_code, &mut record) {
+            // A new person without a code gets the next one, but only once everything else is
+            // known to be right, so that a refused record uses no number.
+            let mut candidate = person.clone();
+            candidate.pseudonym = "P-0000".to_owned();
+            self.check_record(&Record::Person(candidate)).await?;
+            let number = self.store.next_in_sequence(PSEUDONYM_SEQUENCE).await?;
+            person.pseudonym = format!("P-{number:04}");
+        } else {
+            self.check_record(&record).await?;
+            if let Record::Person(person) = &record {
+                self.claim_pseudonym(id, person).await?;
+            }
         }
-        self.check_record(&record).await?;
         let change = Change {
             kind,
             id,

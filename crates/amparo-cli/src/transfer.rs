@@ -113,11 +113,12 @@ pub async fn gc(app: &App, actor: &Actor, min_age: Option<u64>) -> anyhow::Resul
         println!("removed unreferenced blob {key}");
     }
     println!(
-        "examined {} blobs: {} referenced, {} removed, {} unreferenced but younger than {min_age} s kept",
+        "examined {} blobs: {} referenced, {} removed, {} unreferenced but younger than {min_age} s kept; {} partial writes removed",
         report.examined,
         report.referenced,
         report.removed.len(),
-        report.kept_young
+        report.kept_young,
+        report.partial_removed
     );
     Ok(())
 }

@@ -180,11 +180,12 @@ async fn build_overview(state: &AppState, actor: &Actor) -> Result<OverviewPage,
             .take(8)
             .map(|hearing| HearingRow {
                 when: format!(
-                    "{} {:02}:{:02} (UTC{})",
+                    "{} {:02}:{:02} (UTC{:+03}:{:02})",
                     hearing.starts_at.date(),
                     hearing.starts_at.hour(),
                     hearing.starts_at.minute(),
-                    hearing.starts_at.offset()
+                    hearing.starts_at.offset().whole_hours(),
+                    hearing.starts_at.offset().minutes_past_hour().abs()
                 ),
                 kind: label(VocabularyId::HearingKind, &hearing.kind),
                 location: if hearing.remote && hearing.location.is_empty() {

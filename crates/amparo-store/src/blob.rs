@@ -339,6 +339,23 @@ impl BlobStore {
             .collect())
     }
 
+    /// Removes the partial files of uploads that never finished (a capture killed while it was
+    /// writing its blob) once they are older than `min_age_seconds`, and returns their paths.
+    ///
+    /// Only a local blob store leaves such files; a remote store's lifecycle rules abort
+    /// incomplete multipart uploads.
+    pub async fn remove_partial_uploads(
+        &self,
+        min_age_seconds: u64,
+    ) -> Result<Vec<PathBuf>, BlobWriteError> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(Vec::new());
+        };
+        tokio::task::spawn_blocking(move || remove_partial_files(&root, min_age_seconds))
+            .await
+            .map_err(|error| BlobWriteError::Task(error.to_string()))?
+    }
+
     /// Removes a blob (only the garbage collector calls this, for blobs no record names).
     pub async fn delete(&self, key: &BlobKey) -> Result<(), BlobWriteError> {
         match self.objects.delete(&key.object_path()).await {
@@ -346,6 +363,46 @@ impl BlobStore {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// Whether a file name is an upload in progress: `<key>#<suffix>`, as object_store stages it.
+fn is_partial_upload(name: &str) -> bool {
+    name.split_once('#')
+        .is_some_and(|(key, suffix)| BlobKey::parse(key).is_some() && !suffix.is_empty())
+}
+
+fn remove_partial_files(root: &Path, min_age_seconds: u64) -> Result<Vec<PathBuf>, BlobWriteError> {
+    let io_error = |path: &Path, source: std::io::Error| BlobWriteError::Sync {
+        path: path.to_owned(),
+        source,
+    };
+    let mut removed = Vec::new();
+    let shards = std::fs::read_dir(root).map_err(|source| io_error(root, source))?;
+    for shard in shards {
+        let shard = shard.map_err(|source| io_error(root, source))?.path();
+        if !shard.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&shard).map_err(|source| io_error(&shard, source))? {
+            let entry = entry.map_err(|source| io_error(&shard, source))?;
+            let name = entry.file_name();
+            if !is_partial_upload(&name.to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            let age = entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .map_or(0, |age| age.as_secs());
+            if age >= min_age_seconds {
+                std::fs::remove_file(&path).map_err(|source| io_error(&path, source))?;
+                removed.push(path);
+            }
+        }
+    }
+    Ok(removed)
 }
 
 fn open(path: &Path) -> Result<std::fs::File, BlobWriteError> {
