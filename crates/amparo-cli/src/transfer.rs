@@ -57,7 +57,13 @@ pub async fn capture(
             }
             Err(error) => {
                 failures += 1;
-                eprintln!("error: {target}: {error}");
+                // Most errors name the file or URL already; say which target failed otherwise.
+                let message = error.to_string();
+                if message.contains(target.as_str()) {
+                    eprintln!("error: {message}");
+                } else {
+                    eprintln!("error: {target}: {message}");
+                }
             }
         }
     }
