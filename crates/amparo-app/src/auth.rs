@@ -124,3 +124,46 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// Records the interface language a user chose. Every signed-in user may set their own.
+    pub async fn set_user_language(
+        &self,
+        actor: &Actor,
+        language: amparo_model::Lang,
+    ) -> Result<(), AppError> {
+        let Some(user_id) = actor.user_id else {
+            return Ok(());
+        };
+        let system = Actor::cli("amparo");
+        let current: Versioned<User> = self.get(&system, user_id.0).await?;
+        if current.body.language == Some(language) {
+            return Ok(());
+        }
+        let mut user = current.body;
+        user.language = Some(language);
+        // The change is the user's own, recorded under their name.
+        let record = amparo_model::Record::User(user);
+        self.check_record(&record).await?;
+        let change = amparo_store::Change {
+            kind: amparo_model::RecordKind::User,
+            id: user_id.0,
+            expected_version: current.version,
+            body: Some(record.to_json()),
+            actor: actor.label(),
+            at: time::OffsetDateTime::now_utc(),
+        };
+        self.store.write(&[change]).await?;
+        Ok(())
+    }
+
+    /// The interface language a user chose, if any.
+    pub async fn user_language(
+        &self,
+        user_id: UserId,
+    ) -> Result<Option<amparo_model::Lang>, AppError> {
+        let system = Actor::cli("amparo");
+        let user: Versioned<User> = self.get(&system, user_id.0).await?;
+        Ok(user.body.language)
+    }
+}

@@ -43,12 +43,16 @@ pub struct ServerSettings {
     /// Address and port to listen on (env `AMPARO_LISTEN`). Keep it on 127.0.0.1 unless a
     /// TLS-terminating proxy stands in front.
     pub listen: String,
+    /// Largest upload the API accepts (`POST /api/v1/captures`), in bytes; a larger one is
+    /// refused with 413 and nothing is stored.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".to_owned(),
+            max_upload_bytes: 1 << 30,
         }
     }
 }

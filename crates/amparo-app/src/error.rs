@@ -111,6 +111,14 @@ pub enum AppError {
     /// A password could not be hashed.
     #[error("could not hash the password: {0}")]
     PasswordHash(String),
+    /// A query parameter is wrong or does not apply to what is queried.
+    #[error("parameter {parameter}: {message}")]
+    InvalidQuery {
+        /// The parameter's name.
+        parameter: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl From<StoreError> for AppError {
@@ -142,6 +150,7 @@ impl AppError {
             AppError::Import { .. } => "import_failed",
             AppError::BadCredentials => "bad_credentials",
             AppError::PasswordHash(_) => "internal_error",
+            AppError::InvalidQuery { .. } => "invalid_query",
         }
     }
 

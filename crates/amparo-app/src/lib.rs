@@ -15,7 +15,9 @@ pub mod fetch;
 mod gc;
 pub mod installation;
 mod media;
+mod query;
 mod records;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,7 +33,9 @@ pub use error::AppError;
 pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TransferReport, blob_folder};
 pub use gc::GcReport;
 pub use media::sniff_media_type;
+pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
+pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
 
 use config::Settings;
 

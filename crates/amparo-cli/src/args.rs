@@ -93,6 +93,40 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage API tokens, with which scripts and other tools use the JSON API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token that acts for USERNAME; its secret is printed once and never stored.
+    Create {
+        /// The user the token acts for (and whose rights it has).
+        username: String,
+        /// What the token is for, shown by `token list`.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Print a JSON object with the token's details and its secret.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tokens, revoked ones included (never their secrets).
+    List {
+        /// Only the tokens of this user.
+        #[arg(long, value_name = "USERNAME")]
+        user: Option<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: it authenticates nobody from now on.
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,7 +15,7 @@ use amparo_app::{Actor, App};
 use anyhow::Context;
 use clap::Parser;
 
-use args::{Cli, Command, UserCommand};
+use args::{Cli, Command, TokenCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -162,6 +162,64 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Token { command } => {
+            let app = open(&cli).await?;
+            tokens(&app, &actor, command).await?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `amparo token create|list|revoke`.
+async fn tokens(app: &App, actor: &Actor, command: &TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create {
+            username,
+            label,
+            json,
+        } => {
+            let (info, secret) = app.create_api_token(actor, username, label).await?;
+            if *json {
+                let mut value = serde_json::to_value(&info)?;
+                value["token"] = serde_json::Value::String(secret);
+                println!("{value}");
+            } else {
+                println!("Token id: {}", info.id);
+                println!("User: {}", info.username);
+                println!("Token: {secret}");
+                println!(
+                    "(The token is shown only now: keep it somewhere safe. Send it as `Authorization: Bearer <token>`.)"
+                );
+            }
+        }
+        TokenCommand::List { user, json } => {
+            let tokens = app.list_api_tokens(actor, user.as_deref()).await?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&tokens)?);
+            } else if tokens.is_empty() {
+                println!("No API tokens.");
+            } else {
+                for token in tokens {
+                    let state = match (token.revoked_at, token.last_used_at) {
+                        (Some(at), _) => format!("revoked {}", at.date()),
+                        (None, Some(at)) => format!("last used {}", at.date()),
+                        (None, None) => "never used".to_owned(),
+                    };
+                    println!(
+                        "{}  {}  created {}  {}  {}",
+                        token.id,
+                        token.username,
+                        token.created_at.date(),
+                        state,
+                        token.label
+                    );
+                }
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            app.revoke_api_token(actor, *id).await?;
+            println!("Revoked API token {id}");
+        }
+    }
+    Ok(())
 }

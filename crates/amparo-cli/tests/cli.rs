@@ -430,9 +430,26 @@ fn demo_serves_the_matter_and_leaves_an_installation() {
     );
     assert_eq!(anonymous.header("location"), Some("/login"));
 
-    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    // The sign-in form carries a token that must come back with its cookie.
+    let login_form = || {
+        let page = http(port, "GET", "/login", &[], "");
+        let cookie = page
+            .header("set-cookie")
+            .and_then(|value| value.split(';').next())
+            .expect("the sign-in page sets its token cookie")
+            .to_owned();
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.body.find(marker).expect("a csrf field") + marker.len();
+        let token = page.body[start..].split('"').next().unwrap().to_owned();
+        (cookie, token)
+    };
+    let (login_cookie, token) = login_form();
+    let form = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Cookie", login_cookie.as_str()),
+    ];
     let body = format!(
-        "username={}&password={}",
+        "username={}&password={}&csrf={token}",
         form_encode(name),
         form_encode(password)
     );
@@ -451,7 +468,7 @@ fn demo_serves_the_matter_and_leaves_an_installation() {
     let cookie = attributes[0];
     assert!(cookie.len() > "amparo_session=".len() + 16, "{set_cookie}");
 
-    let overview = http(port, "GET", "/", &[("Cookie", cookie)], "");
+    let overview = http(port, "GET", "/persons", &[("Cookie", cookie)], "");
     assert_eq!(overview.status, 200, "{}", overview.body);
     assert!(
         overview
@@ -462,12 +479,23 @@ fn demo_serves_the_matter_and_leaves_an_installation() {
     );
     assert!(overview.body.contains("P-0001"), "{}", overview.body);
 
-    let body = format!("username={}&password=not-the-password", form_encode(name));
+    let (login_cookie, token) = login_form();
+    let form = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Cookie", login_cookie.as_str()),
+    ];
+    let body = format!(
+        "username={}&password=not-the-password&csrf={token}",
+        form_encode(name)
+    );
     let refused = http(port, "POST", "/login", &form, &body);
     assert_eq!(refused.status, 401);
     assert!(
-        refused.header("set-cookie").is_none(),
-        "{:?}",
+        !refused
+            .headers
+            .iter()
+            .any(|(name, value)| name == "set-cookie" && value.starts_with("amparo_session=")),
+        "a refused sign-in starts no session: {:?}",
         refused.headers
     );
     assert!(

@@ -1,16 +1,29 @@
-//! The server's one error type: an HTML page for the interface, with the app error's stable code.
+//! The server's error page: HTML in the page's language, with the app error's stable code.
 
+use amparo_app::AppError;
+use amparo_model::Lang;
+use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use amparo_app::AppError;
+use crate::i18n::I18n;
 
 /// An error answered to a browser.
 #[derive(Debug)]
 pub struct PageError {
     status: StatusCode,
     code: &'static str,
-    message: String,
+    message: Option<String>,
+    lang: Lang,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    i: I18n,
+    title: &'a str,
+    message: &'a str,
+    code: &'a str,
 }
 
 impl PageError {
@@ -20,8 +33,34 @@ impl PageError {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal_error",
-            message: "Something went wrong on the server; the error was logged".to_owned(),
+            message: None,
+            lang: Lang::En,
         }
+    }
+
+    /// A form whose CSRF token is missing or wrong.
+    pub fn csrf(lang: Lang) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code: "csrf_failed",
+            message: Some(I18n::new(lang).t("error.csrf").to_owned()),
+            lang,
+        }
+    }
+
+    /// A page or record that does not exist.
+    pub fn not_found(lang: Lang) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: Some(I18n::new(lang).t("error.not_found").to_owned()),
+            lang,
+        }
+    }
+
+    /// The same error, shown in `lang`.
+    pub fn in_lang(self, lang: Lang) -> Self {
+        Self { lang, ..self }
     }
 }
 
@@ -33,7 +72,10 @@ impl From<AppError> for PageError {
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Store(_) | AppError::Blob(_) | AppError::Io { .. } => {
+            AppError::Store(_)
+            | AppError::Blob(_)
+            | AppError::Io { .. }
+            | AppError::PasswordHash(_) => {
                 return Self::internal(error);
             }
             _ => StatusCode::BAD_REQUEST,
@@ -41,27 +83,32 @@ impl From<AppError> for PageError {
         Self {
             status,
             code: error.code(),
-            message: error.to_string(),
+            message: Some(error.to_string()),
+            lang: Lang::En,
         }
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let body = format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error — Amparo</title>\
-             <link rel=\"stylesheet\" href=\"/static/amparo.css\"></head><body><main><h1>Error</h1>\
-             <p>{}</p><p class=\"code\">{}</p><p><a href=\"/\">Back</a></p></main></body></html>",
-            html_escape(&self.message),
-            self.code
-        );
-        (self.status, Html(body)).into_response()
+        let i = I18n::new(self.lang);
+        let title = if self.status == StatusCode::NOT_FOUND {
+            i.t("error.not_found")
+        } else {
+            i.t("error.title")
+        };
+        let message = self
+            .message
+            .unwrap_or_else(|| i.t("error.internal").to_owned());
+        let page = ErrorPage {
+            i,
+            title,
+            message: &message,
+            code: self.code,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, self.code).into_response(),
+        }
     }
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -1,13 +1,17 @@
-//! Amparo's HTTP server: a health endpoint, sign-in, and the first read-only pages of the web
-//! interface. Handlers are thin: they call `amparo-app` with the signed-in [`amparo_app::Actor`]
-//! and render the answer; every route is listed in [`router`].
+//! Amparo's HTTP server: the bilingual HTML interface and the JSON API. Handlers are thin: they
+//! call `amparo-app` with the signed-in [`amparo_app::Actor`] and render the answer; every route
+//! is listed in [`router`].
 
+pub mod api;
 mod error;
+mod forms;
+pub mod i18n;
 mod pages;
 mod router;
 mod session;
+mod timeline_svg;
 
-pub use router::{AppState, router};
+pub use router::{AppState, FORM_ROUTES, PAGE_ROUTES, router};
 
 use std::net::SocketAddr;
 

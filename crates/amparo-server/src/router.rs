@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::session::Sessions;
-use crate::{pages, session};
+use crate::{forms, pages, session};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -29,14 +29,69 @@ impl AppState {
     }
 }
 
+/// The HTML pages, as (method, path) pairs; tests walk this list.
+pub const PAGE_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/persons"),
+    ("GET", "/persons/{id}"),
+    ("GET", "/cases"),
+    ("GET", "/cases/{id}"),
+    ("GET", "/proceedings"),
+    ("GET", "/proceedings/{id}"),
+    ("GET", "/captures"),
+    ("GET", "/captures/{id}"),
+    ("GET", "/captures/{id}/content"),
+    ("GET", "/records"),
+    ("GET", "/records/{kind}"),
+    ("GET", "/records/{kind}/new"),
+    ("GET", "/records/{kind}/{id}"),
+    ("GET", "/records/{kind}/{id}/edit"),
+    ("GET", "/records/{kind}/{id}/history"),
+];
+
+/// The signed-in forms, as (method, path) pairs; each checks the session's CSRF token.
+pub const FORM_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/logout"),
+    ("POST", "/language"),
+    ("POST", "/records/{kind}/new"),
+    ("POST", "/records/{kind}/{id}/edit"),
+];
+
 /// The server's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        // Reachable without a session.
         .route("/health", get(pages::health))
         .route("/login", get(session::login_form).post(session::login))
-        .route("/logout", post(session::logout))
-        .route("/", get(pages::overview))
         .route("/static/amparo.css", get(pages::stylesheet))
+        // Signed-in pages (listed in PAGE_ROUTES).
+        .route("/", get(pages::dashboard))
+        .route("/persons", get(pages::persons_page))
+        .route("/persons/{id}", get(pages::person_page))
+        .route("/cases", get(pages::cases_page))
+        .route("/cases/{id}", get(pages::case_page))
+        .route("/proceedings", get(pages::proceedings_page))
+        .route("/proceedings/{id}", get(pages::proceeding_page))
+        .route("/captures", get(pages::captures_page))
+        .route("/captures/{id}", get(pages::capture_page))
+        .route("/captures/{id}/content", get(pages::capture_content))
+        .route("/records", get(forms::kinds_page))
+        .route("/records/{kind}", get(forms::records_page))
+        .route(
+            "/records/{kind}/new",
+            get(forms::new_form).post(forms::create),
+        )
+        .route("/records/{kind}/{id}", get(forms::record_page))
+        .route(
+            "/records/{kind}/{id}/edit",
+            get(forms::edit_form).post(forms::update),
+        )
+        .route("/records/{kind}/{id}/history", get(forms::history_page))
+        // Signed-in forms (listed in FORM_ROUTES, with the record forms above).
+        .route("/logout", post(session::logout))
+        .route("/language", post(session::set_language))
+        // The JSON API (listed in api::API_ROUTES).
+        .merge(crate::api::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
@@ -61,6 +116,8 @@ async fn security_headers(mut response: Response) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }

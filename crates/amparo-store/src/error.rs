@@ -20,6 +20,9 @@ pub enum StoreError {
         /// The current version (0 when the record does not exist).
         actual: u32,
     },
+    /// A row with this key is already stored (an API token's id or hash).
+    #[error("{0} is already stored")]
+    Duplicate(String),
     /// A record body is not a JSON object.
     #[error("the body of {kind} {id} is not a JSON object")]
     NotAnObject {

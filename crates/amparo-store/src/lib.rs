@@ -15,10 +15,11 @@ pub use blob::{BlobInfo, BlobKey, BlobStore, BlobWriteError, ListedBlob};
 pub use error::StoreError;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
-pub use types::{Change, ListOptions, OutboxEntry, StoredVersion};
+pub use types::{ApiTokenRow, Change, ListOptions, OutboxEntry, StoredVersion};
 
 use amparo_model::RecordKind;
 use async_trait::async_trait;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Versioned records with an outbox of changes.
@@ -84,4 +85,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// A user's password hash.
     async fn password_hash(&self, user_id: Uuid) -> Result<Option<String>, StoreError>;
+
+    /// Stores a new API token (only the hash of its secret). A token whose id or hash is
+    /// already stored is refused with [`StoreError::Duplicate`].
+    async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError>;
+
+    /// The API token whose secret hashes to `token_hash`, revoked or not.
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiTokenRow>, StoreError>;
+
+    /// API tokens, revoked ones included, of one user or of everyone, oldest first.
+    async fn list_api_tokens(&self, user_id: Option<Uuid>) -> Result<Vec<ApiTokenRow>, StoreError>;
+
+    /// Marks a token revoked at `at`. Returns whether a token that was not yet revoked was
+    /// found; revoking twice keeps the first time.
+    async fn revoke_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Records that a token was used at `at`.
+    async fn touch_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
 }

@@ -9,10 +9,13 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use std::str::FromStr;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::types::{from_micros, join_body, parse_id, parse_kind, split_body, to_micros};
-use crate::{Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
+use crate::types::{
+    from_micros, join_body, optional_micros, parse_id, parse_kind, split_body, to_micros,
+};
+use crate::{ApiTokenRow, Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -76,6 +79,20 @@ fn version_from_row(row: &PgRow) -> Result<StoredVersion, StoreError> {
         body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
         actor: row.try_get("actor")?,
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
+    })
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, last_used_at, revoked_at";
+
+fn token_from_row(row: &PgRow) -> Result<ApiTokenRow, StoreError> {
+    Ok(ApiTokenRow {
+        id: parse_id(row.try_get("id")?)?,
+        user_id: parse_id(row.try_get("user_id")?)?,
+        token_hash: row.try_get("token_hash")?,
+        label: row.try_get("label")?,
+        created_at: from_micros(row.try_get("created_at")?)?,
+        last_used_at: optional_micros(row.try_get("last_used_at")?)?,
+        revoked_at: optional_micros(row.try_get("revoked_at")?)?,
     })
 }
 
@@ -327,5 +344,70 @@ impl Store for PostgresStore {
                 .fetch_optional(&self.pool)
                 .await?,
         )
+    }
+
+    async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(token.id.to_string())
+        .bind(token.user_id.to_string())
+        .bind(&token.token_hash)
+        .bind(&token.label)
+        .bind(to_micros(token.created_at))
+        .bind(token.last_used_at.map(to_micros))
+        .bind(token.revoked_at.map(to_micros))
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(StoreError::Duplicate(format!("API token {}", token.id)))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn api_token_by_hash(&self, token_hash: &str) -> Result<Option<ApiTokenRow>, StoreError> {
+        let query = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+        let row = sqlx::query(&query)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn list_api_tokens(&self, user_id: Option<Uuid>) -> Result<Vec<ApiTokenRow>, StoreError> {
+        let query = format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens
+             WHERE $1 IS NULL OR user_id = $1
+             ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(&query)
+            .bind(user_id.map(|id| id.to_string()))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn touch_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(to_micros(at))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

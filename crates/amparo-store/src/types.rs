@@ -70,6 +70,25 @@ pub struct OutboxEntry {
     pub deleted: bool,
 }
 
+/// An API token as stored: never its secret, only the secret's SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiTokenRow {
+    /// The token's id, shown by `amparo token list` and used to revoke it.
+    pub id: Uuid,
+    /// The user the token acts for.
+    pub user_id: Uuid,
+    /// Lowercase hex SHA-256 of the secret; the lookup key.
+    pub token_hash: String,
+    /// What the token is for, as its creator described it.
+    pub label: String,
+    /// When it was made, truncated to microseconds by the store.
+    pub created_at: OffsetDateTime,
+    /// When it was last used to authenticate.
+    pub last_used_at: Option<OffsetDateTime>,
+    /// When it was revoked; a revoked token authenticates nobody.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
 /// Microseconds since the Unix epoch, the stored form of times.
 pub(crate) fn to_micros(at: OffsetDateTime) -> i64 {
     at.unix_timestamp_nanos().div_euclid(1_000) as i64
@@ -125,4 +144,8 @@ pub(crate) fn parse_kind(text: &str) -> Result<RecordKind, StoreError> {
 
 pub(crate) fn parse_id(text: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(text).map_err(|error| StoreError::Corrupt(format!("id {text:?}: {error}")))
+}
+
+pub(crate) fn optional_micros(micros: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
+    micros.map(from_micros).transpose()
 }

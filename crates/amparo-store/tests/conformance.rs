@@ -27,7 +27,8 @@ use amparo_model::{
     PersonId, PlaceId, ProceedingId, Record, RecordKind, TeamId, TestimonyId, UserId,
 };
 use amparo_store::{
-    Change, ListOptions, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError, StoredVersion,
+    ApiTokenRow, Change, ListOptions, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError,
+    StoredVersion,
 };
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -90,6 +91,8 @@ conformance! {
     list_pages_by_id_without_repeats(store),
     sequences_count_per_name_and_only_rise(store),
     password_hash_is_set_and_replaced(store),
+    api_tokens_are_found_by_hash_listed_touched_and_revoked(store),
+    api_token_id_and_hash_are_unique(store),
     every_record_kind_round_trips(store),
     concurrent_writers_leave_a_complete_outbox(shared),
     sensitive_member_is_stored_apart(db),
@@ -1142,6 +1145,119 @@ async fn password_hash_is_set_and_replaced(store: &dyn Store) -> Outcome {
 }
 
 // ---------------------------------------------------------------------------------------------
+// API tokens.
+
+fn api_token(
+    user_id: Uuid,
+    hash_byte: char,
+    label: &str,
+    created_at: OffsetDateTime,
+) -> ApiTokenRow {
+    ApiTokenRow {
+        id: Uuid::now_v7(),
+        user_id,
+        token_hash: hash_byte.to_string().repeat(64),
+        label: label.to_owned(),
+        created_at,
+        last_used_at: None,
+        revoked_at: None,
+    }
+}
+
+async fn api_tokens_are_found_by_hash_listed_touched_and_revoked(store: &dyn Store) -> Outcome {
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    let first = api_token(alice, 'a', "nightly import", moment());
+    let second = api_token(
+        bob,
+        'b',
+        "court filing script",
+        moment() + time::Duration::SECOND,
+    );
+    let third = api_token(alice, 'c', "", moment() + 2 * time::Duration::SECOND);
+    for token in [&first, &second, &third] {
+        store.create_api_token(token).await?;
+    }
+    let found = store.api_token_by_hash(&first.token_hash).await?;
+    let expected = ApiTokenRow {
+        created_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+        ..first.clone()
+    };
+    assert_eq!(
+        found,
+        Some(expected.clone()),
+        "times are cut to microseconds"
+    );
+    assert_eq!(store.api_token_by_hash(&"d".repeat(64)).await?, None);
+
+    let ids = |tokens: Vec<ApiTokenRow>| tokens.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.list_api_tokens(None).await?),
+        [first.id, second.id, third.id]
+    );
+    assert_eq!(
+        ids(store.list_api_tokens(Some(alice)).await?),
+        [first.id, third.id]
+    );
+    assert_eq!(
+        ids(store.list_api_tokens(Some(Uuid::now_v7())).await?),
+        Vec::<Uuid>::new()
+    );
+
+    let used = datetime!(2025-04-01 08:00:00.000_001 UTC);
+    store.touch_api_token(first.id, used).await?;
+    let touched = store.api_token_by_hash(&first.token_hash).await?;
+    assert_eq!(touched.and_then(|t| t.last_used_at), Some(used));
+
+    let revoked_at = datetime!(2025-04-02 09:00:00 UTC);
+    assert!(store.revoke_api_token(second.id, revoked_at).await?);
+    assert!(
+        !store
+            .revoke_api_token(second.id, revoked_at + time::Duration::DAY)
+            .await?,
+        "a second revocation changes nothing"
+    );
+    assert!(!store.revoke_api_token(Uuid::now_v7(), revoked_at).await?);
+    let second_now = store.api_token_by_hash(&second.token_hash).await?;
+    assert_eq!(second_now.and_then(|t| t.revoked_at), Some(revoked_at));
+    let first_now = store.api_token_by_hash(&first.token_hash).await?;
+    assert_eq!(first_now.and_then(|t| t.revoked_at), None);
+    assert_eq!(
+        whole_outbox(store).await?,
+        Vec::new(),
+        "tokens are not records"
+    );
+    Ok(())
+}
+
+async fn api_token_id_and_hash_are_unique(store: &dyn Store) -> Outcome {
+    let user = Uuid::now_v7();
+    let token = api_token(user, 'e', "first", moment());
+    store.create_api_token(&token).await?;
+    let same_hash = ApiTokenRow {
+        id: Uuid::now_v7(),
+        ..token.clone()
+    };
+    let same_id = ApiTokenRow {
+        token_hash: "f".repeat(64),
+        ..token.clone()
+    };
+    for duplicate in [same_hash, same_id] {
+        match store.create_api_token(&duplicate).await {
+            Err(StoreError::Duplicate(_)) => {}
+            other => panic!("a duplicate token must be refused, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        store.list_api_tokens(None).await?,
+        vec![ApiTokenRow {
+            created_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+            ..token
+        }]
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Every record kind.
 
 async fn every_record_kind_round_trips(store: &dyn Store) -> Outcome {
@@ -1403,7 +1519,7 @@ fn fixtures() -> Vec<Record> {
             username: "alice".to_owned(),
             display_name: "Alice Moreno".to_owned(),
             role: Role::Lawyer,
-            language: Lang::Es,
+            language: Some(Lang::Es),
             disabled: false,
             sensitive: Some(UserSensitive {
                 email: "alice@example.org".to_owned(),

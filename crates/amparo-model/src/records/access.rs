@@ -49,9 +49,9 @@ pub struct User {
     /// The user's role.
     #[serde(default)]
     pub role: Role,
-    /// Interface language.
-    #[serde(default)]
-    pub language: Lang,
+    /// Interface language the user chose; until then the browser's `Accept-Language` decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Lang>,
     /// A disabled user cannot sign in; the record stays for the history.
     #[serde(default)]
     pub disabled: bool,

@@ -13,7 +13,8 @@ use crate::{CaseId, FuzzyDate, OrganizationId, PlaceId, RecordKind, Reference, V
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
-    /// The pseudonym code, such as `P-0042`, assigned by the installation.
+    /// The pseudonym code, such as `P-0042`; left empty, the installation assigns the next one.
+    #[serde(default)]
     pub pseudonym: String,
     /// Whether this record stands for a group rather than one individual.
     #[serde(default)]

@@ -1,0 +1,196 @@
+//! The dashboard: counts, persons whose whereabouts are unknown, what comes next.
+
+use std::collections::HashMap;
+
+use amparo_app::{App, Versioned, build_timeline};
+use amparo_model::records::{
+    CustodyPeriod, Deadline, Hearing, HearingStatus, Person, Suggestion, SuggestionStatus,
+};
+use amparo_model::vocab::VocabularyId;
+use amparo_model::{CustodyPeriodId, PersonId, RecordKind};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use time::OffsetDateTime;
+
+use super::{Chrome, SignedIn, render};
+use crate::AppState;
+use crate::i18n::I18n;
+
+/// A person's present custody status, from the last segment of the timeline.
+pub struct PresentStatus {
+    /// The status term, `None` when no custody is recorded.
+    pub term: Option<String>,
+    /// Since when.
+    pub since: String,
+}
+
+/// Every person's present custody status.
+pub async fn present_statuses(
+    app: &App,
+    actor: &amparo_app::Actor,
+) -> Result<HashMap<PersonId, PresentStatus>, amparo_app::AppError> {
+    let mut periods: HashMap<PersonId, Vec<(CustodyPeriodId, CustodyPeriod)>> = HashMap::new();
+    for period in app.list::<CustodyPeriod>(actor).await? {
+        periods
+            .entry(period.body.person_id)
+            .or_default()
+            .push((CustodyPeriodId(period.id), period.body));
+    }
+    Ok(periods
+        .into_iter()
+        .map(|(person, periods)| {
+            let timeline = build_timeline(periods);
+            let last = timeline.last();
+            let status = PresentStatus {
+                term: last.and_then(|segment| segment.status.clone()),
+                since: last
+                    .and_then(|segment| segment.from)
+                    .map(|date| date.to_string())
+                    .unwrap_or_default(),
+            };
+            (person, status)
+        })
+        .collect())
+}
+
+/// A hearing as listed.
+pub struct HearingRow {
+    /// Date, time and UTC offset.
+    pub when: String,
+    /// Kind, in the page language.
+    pub kind: String,
+    /// Where.
+    pub location: String,
+    /// The proceeding's id, for the link.
+    pub proceeding_id: String,
+}
+
+/// Formats a hearing's start: date, time and UTC offset.
+pub fn hearing_time(starts_at: OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02} (UTC{:+03}:{:02})",
+        starts_at.date(),
+        starts_at.hour(),
+        starts_at.minute(),
+        starts_at.offset().whole_hours(),
+        starts_at.offset().minutes_past_hour().abs()
+    )
+}
+
+/// A hearing as a row, in the page language.
+pub fn hearing_row(i: I18n, hearing: &Hearing) -> HearingRow {
+    HearingRow {
+        when: hearing_time(hearing.starts_at),
+        kind: i.term(VocabularyId::HearingKind, &hearing.kind),
+        location: if hearing.location.is_empty() && hearing.remote {
+            i.t("hearing.remote").to_owned()
+        } else {
+            hearing.location.clone()
+        },
+        proceeding_id: hearing
+            .proceeding_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// A person whose whereabouts are unknown.
+pub struct UnknownRow {
+    id: String,
+    pseudonym: String,
+    since: String,
+}
+
+/// An open deadline.
+pub struct DeadlineRow {
+    due: String,
+    title: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    i: I18n,
+    c: Chrome,
+    person_count: u64,
+    capture_count: u64,
+    proceeding_count: u64,
+    review_count: usize,
+    unknown: Vec<UnknownRow>,
+    hearings: Vec<HearingRow>,
+    deadlines: Vec<DeadlineRow>,
+}
+
+/// `GET /`
+pub async fn dashboard(State(state): State<AppState>, page: SignedIn) -> Response {
+    match build(&state.app, &page).await {
+        Ok(template) => render(&template),
+        Err(error) => page.error(error),
+    }
+}
+
+async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::AppError> {
+    let actor = page.actor();
+    let i = page.i;
+    let statuses = present_statuses(app, actor).await?;
+    let persons: Vec<Versioned<Person>> = app.list(actor).await?;
+    let mut unknown: Vec<UnknownRow> = persons
+        .iter()
+        .filter_map(|person| {
+            let status = statuses.get(&PersonId(person.id))?;
+            (status.term.as_deref() == Some("whereabouts-unknown")).then(|| UnknownRow {
+                id: person.id.to_string(),
+                pseudonym: person.body.pseudonym.clone(),
+                since: i.tf("dashboard.unknown_since", &[("date", &status.since)]),
+            })
+        })
+        .collect();
+    unknown.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+    let now = OffsetDateTime::now_utc();
+    let mut hearings: Vec<Hearing> = app
+        .list::<Hearing>(actor)
+        .await?
+        .into_iter()
+        .map(|hearing| hearing.body)
+        .filter(|hearing| hearing.starts_at >= now && hearing.status == HearingStatus::Scheduled)
+        .collect();
+    hearings.sort_by_key(|hearing| hearing.starts_at);
+    let today = now.date();
+    let mut deadlines: Vec<Deadline> = app
+        .list::<Deadline>(actor)
+        .await?
+        .into_iter()
+        .map(|deadline| deadline.body)
+        .filter(|deadline| !deadline.done && deadline.due_on.latest() >= today)
+        .collect();
+    deadlines.sort_by_key(|deadline| deadline.due_on.earliest());
+    let review_count = app
+        .list::<Suggestion>(actor)
+        .await?
+        .iter()
+        .filter(|suggestion| suggestion.body.status == SuggestionStatus::Pending)
+        .count();
+    Ok(DashboardPage {
+        i,
+        c: page.chrome("dashboard"),
+        person_count: persons.len() as u64,
+        capture_count: app.count_records(RecordKind::Capture).await?,
+        proceeding_count: app.count_records(RecordKind::Proceeding).await?,
+        review_count,
+        unknown,
+        hearings: hearings
+            .iter()
+            .take(8)
+            .map(|hearing| hearing_row(i, hearing))
+            .collect(),
+        deadlines: deadlines
+            .into_iter()
+            .take(8)
+            .map(|deadline| DeadlineRow {
+                due: deadline.due_on.to_string(),
+                title: deadline.title,
+            })
+            .collect(),
+    })
+}

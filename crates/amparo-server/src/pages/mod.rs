@@ -1,0 +1,139 @@
+//! The HTML interface's pages. Each handler takes [`SignedIn`] (pages need a session; without
+//! one the browser is sent to the sign-in page), calls `amparo-app`, and renders a template.
+
+mod captures;
+mod dashboard;
+mod legal;
+mod persons;
+
+pub use captures::{capture_content, capture_page, captures_page};
+pub use dashboard::dashboard;
+pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
+pub use persons::{person_page, persons_page};
+
+use amparo_app::Actor;
+use askama::Template;
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::i18n::I18n;
+use crate::session::{Session, current_session, page_lang};
+
+/// A request from a signed-in browser.
+pub struct SignedIn {
+    /// The session.
+    pub session: Session,
+    /// The page language.
+    pub i: I18n,
+    /// The path and query of the page, for the language switch to come back to.
+    pub path: String,
+}
+
+impl SignedIn {
+    /// The acting user.
+    pub fn actor(&self) -> &Actor {
+        &self.session.actor
+    }
+
+    /// What the signed-in layout needs, with `nav` the section to mark as current.
+    pub fn chrome(&self, nav: &'static str) -> Chrome {
+        Chrome {
+            signed_in: self.i.tf(
+                "session.signed_in_as",
+                &[("name", &self.session.actor.name)],
+            ),
+            csrf: self.session.csrf.clone(),
+            nav,
+            path: self.path.clone(),
+        }
+    }
+
+    /// An app error shown in the page language.
+    pub fn error(&self, error: amparo_app::AppError) -> Response {
+        PageError::from(error).in_lang(self.i.lang).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
+        let session = current_session(state, &parts.headers).ok_or(Redirect::to("/login"))?;
+        let i = I18n::new(page_lang(Some(&session), &parts.headers));
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |path| path.as_str().to_owned());
+        Ok(Self { session, i, path })
+    }
+}
+
+/// The parts of the signed-in layout (`templates/app.html`) that are not the language.
+pub struct Chrome {
+    /// "Signed in as …".
+    pub signed_in: String,
+    /// The session's CSRF token, for the header's forms.
+    pub csrf: String,
+    /// The current section of the navigation.
+    pub nav: &'static str,
+    /// The current path, for the language switch.
+    pub path: String,
+}
+
+/// Renders a template, or the error page if rendering fails.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => PageError::internal(error).into_response(),
+    }
+}
+
+/// `GET /health`: whether the server and its database answer.
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state
+        .app
+        .count_records(amparo_model::RecordKind::Person)
+        .await
+    {
+        Ok(_) => {
+            Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "error": "database_unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// `GET /static/amparo.css`
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/amparo.css"),
+    )
+        .into_response()
+}
+
+/// Any other path.
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, _uri: Uri) -> Response {
+    let session = current_session(&state, &headers);
+    PageError::not_found(page_lang(session.as_ref(), &headers)).into_response()
+}
+
+/// Parses an id from a path, or answers "not found".
+pub fn parse_id(i: I18n, text: &str) -> Result<uuid::Uuid, PageError> {
+    uuid::Uuid::parse_str(text).map_err(|_| PageError::not_found(i.lang))
+}

@@ -1,0 +1,493 @@
+//! The persons list (with filters) and a person's page: details, custody timeline picture, the
+//! acts he suffered, his proceedings and hearings, and the sources of every claim.
+
+use std::collections::{BTreeSet, HashMap};
+
+use amparo_app::{App, AppError, Versioned, build_timeline};
+use amparo_model::records::{
+    Act, Case, ClaimRef, CustodyPeriod, Event, Hearing, Information, Person, Place, Proceeding,
+};
+use amparo_model::vocab::{VocabularyId, vocabulary};
+use amparo_model::{CustodyPeriodId, PersonId, PlaceId};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::dashboard::{HearingRow, hearing_row, present_statuses};
+use super::{Chrome, SignedIn, parse_id, render};
+use crate::AppState;
+use crate::i18n::I18n;
+use crate::timeline_svg::{TimelineLabels, custody_timeline_svg};
+
+/// The persons list's filters, from the query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct PersonFilters {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    case: String,
+    #[serde(default)]
+    nationality: String,
+}
+
+struct PersonRow {
+    id: String,
+    pseudonym: String,
+    name: Option<String>,
+    nationalities: String,
+    status: String,
+    since: String,
+    unknown: bool,
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "persons.html")]
+struct PersonsPage {
+    i: I18n,
+    c: Chrome,
+    rows: Vec<PersonRow>,
+    count_text: String,
+    show_names: bool,
+    statuses: Vec<Choice>,
+    cases: Vec<Choice>,
+    nationalities: Vec<Choice>,
+    filtered: bool,
+    can_create: bool,
+}
+
+/// `GET /persons?status=&case=&nationality=`
+pub async fn persons_page(
+    State(state): State<AppState>,
+    page: SignedIn,
+    Query(filters): Query<PersonFilters>,
+) -> Response {
+    match build_list(&state.app, &page, &filters).await {
+        Ok(template) => render(&template),
+        Err(error) => page.error(error),
+    }
+}
+
+async fn build_list(
+    app: &App,
+    page: &SignedIn,
+    filters: &PersonFilters,
+) -> Result<PersonsPage, AppError> {
+    let actor = page.actor();
+    let i = page.i;
+    let statuses = present_statuses(app, actor).await?;
+    let persons: Vec<Versioned<Person>> = app.list(actor).await?;
+    let cases: Vec<Versioned<Case>> = app.list(actor).await?;
+    let nationalities: BTreeSet<String> = persons
+        .iter()
+        .flat_map(|person| person.body.nationalities.iter().cloned())
+        .collect();
+    let mut rows: Vec<PersonRow> = persons
+        .into_iter()
+        .filter(|person| {
+            let status = statuses.get(&PersonId(person.id));
+            let term = status
+                .and_then(|status| status.term.as_deref())
+                .unwrap_or("");
+            (filters.status.is_empty() || term == filters.status)
+                && (filters.case.is_empty()
+                    || person
+                        .body
+                        .case_ids
+                        .iter()
+                        .any(|case| case.to_string() == filters.case))
+                && (filters.nationality.is_empty()
+                    || person.body.nationalities.contains(&filters.nationality))
+        })
+        .map(|person| {
+            let status = statuses.get(&PersonId(person.id));
+            let term = status.and_then(|status| status.term.clone());
+            PersonRow {
+                id: person.id.to_string(),
+                pseudonym: person.body.pseudonym,
+                name: person
+                    .body
+                    .sensitive
+                    .map(|sensitive| sensitive.full_name)
+                    .filter(|name| !name.is_empty()),
+                nationalities: person.body.nationalities.join(", "),
+                unknown: term.as_deref() == Some("whereabouts-unknown"),
+                status: term.map_or_else(
+                    || i.t("persons.no_custody").to_owned(),
+                    |term| i.term(VocabularyId::CustodyStatus, &term),
+                ),
+                since: status
+                    .map(|status| status.since.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+    Ok(PersonsPage {
+        i,
+        c: page.chrome("persons"),
+        show_names: rows.iter().any(|row| row.name.is_some()),
+        count_text: i.tf("persons.count", &[("count", &rows.len())]),
+        rows,
+        statuses: vocabulary(VocabularyId::CustodyStatus)
+            .terms
+            .iter()
+            .filter(|term| !term.deprecated)
+            .map(|term| Choice {
+                value: term.id.clone(),
+                label: term.label(i.lang).to_owned(),
+                selected: term.id == filters.status,
+            })
+            .collect(),
+        cases: cases
+            .iter()
+            .map(|case| Choice {
+                value: case.id.to_string(),
+                label: case.body.title.clone(),
+                selected: case.id.to_string() == filters.case,
+            })
+            .collect(),
+        nationalities: nationalities
+            .into_iter()
+            .map(|code| Choice {
+                selected: code == filters.nationality,
+                label: code.clone(),
+                value: code,
+            })
+            .collect(),
+        can_create: actor.may_write(),
+        filtered: !(filters.status.is_empty()
+            && filters.case.is_empty()
+            && filters.nationality.is_empty()),
+    })
+}
+
+struct PeriodRow {
+    status: String,
+    from: String,
+    to: String,
+    place: String,
+    unknown: bool,
+}
+
+struct ActRow {
+    event_title: String,
+    act_type: String,
+    when: String,
+}
+
+struct ProceedingRow {
+    id: String,
+    title: String,
+    kind: String,
+}
+
+struct SourceRow {
+    claim: String,
+    source_kind: String,
+    reliability: String,
+    locator: String,
+}
+
+struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    i: I18n,
+    c: Chrome,
+    id: String,
+    can_edit: bool,
+    pseudonym: String,
+    details: Vec<Field>,
+    sensitive: Vec<Field>,
+    timeline_svg: String,
+    periods: Vec<PeriodRow>,
+    acts: Vec<ActRow>,
+    proceedings: Vec<ProceedingRow>,
+    hearings: Vec<HearingRow>,
+    sources: Vec<SourceRow>,
+}
+
+/// `GET /persons/{id}`
+pub async fn person_page(
+    State(state): State<AppState>,
+    page: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(page.i, &id) {
+        Ok(id) => id,
+        Err(error) => return error.into_response(),
+    };
+    match build_person(&state.app, &page, id).await {
+        Ok(template) => render(&template),
+        Err(error) => page.error(error),
+    }
+}
+
+fn join_terms(i: I18n, vocabulary_id: VocabularyId, terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|term| i.term(vocabulary_id, term))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn build_person(app: &App, page: &SignedIn, id: uuid::Uuid) -> Result<PersonPage, AppError> {
+    let actor = page.actor();
+    let i = page.i;
+    let person: Versioned<Person> = app.get(actor, id).await?;
+    let person_id = PersonId(id);
+    let places: HashMap<PlaceId, String> = app
+        .list::<Place>(actor)
+        .await?
+        .into_iter()
+        .map(|place| {
+            let name = match i.lang {
+                amparo_model::Lang::En => place.body.name_en,
+                amparo_model::Lang::Es => place.body.name_es,
+            };
+            (PlaceId(place.id), name)
+        })
+        .collect();
+    let cases: HashMap<uuid::Uuid, String> = app
+        .list::<Case>(actor)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.body.title))
+        .collect();
+
+    let body = &person.body;
+    let mut details = Vec::new();
+    let mut field = |key: &str, value: String| {
+        if !value.is_empty() {
+            details.push(Field {
+                label: i.t(key).to_owned(),
+                value,
+            });
+        }
+    };
+    if body.is_group {
+        field(
+            "person.details",
+            match body.group_size {
+                Some(count) => i.tf("person.group", &[("count", &count)]),
+                None => i.t("person.group_unknown_size").to_owned(),
+            },
+        );
+    }
+    field("persons.nationality", body.nationalities.join(", "));
+    field(
+        "person.roles",
+        join_terms(i, VocabularyId::PersonRole, &body.roles),
+    );
+    field(
+        "person.cases",
+        body.case_ids
+            .iter()
+            .filter_map(|case| cases.get(&case.0).cloned())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    field("person.gender", body.gender.clone());
+    field(
+        "person.age",
+        body.age_at_first_event
+            .map(|age| age.to_string())
+            .unwrap_or_default(),
+    );
+    field("person.notes", body.notes.clone());
+
+    let mut sensitive = Vec::new();
+    if let Some(secret) = &body.sensitive {
+        let mut field = |key: &str, value: String| {
+            if !value.is_empty() {
+                sensitive.push(Field {
+                    label: i.t(key).to_owned(),
+                    value,
+                });
+            }
+        };
+        field("person.full_name", secret.full_name.clone());
+        field("person.aliases", secret.aliases.join(", "));
+        field(
+            "person.birth_date",
+            secret
+                .birth_date
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+        );
+        field(
+            "person.identifiers",
+            secret
+                .identifiers
+                .iter()
+                .map(|identifier| format!("{}: {}", identifier.kind, identifier.value))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        field(
+            "person.contacts",
+            secret
+                .contacts
+                .iter()
+                .map(|contact| format!("{}: {}", contact.kind, contact.value))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        field("person.notes", secret.notes.clone());
+    }
+
+    let periods: Vec<Versioned<CustodyPeriod>> = app.custody_periods(actor, person_id).await?;
+    let period_ids: Vec<uuid::Uuid> = periods.iter().map(|period| period.id).collect();
+    let segments = build_timeline(
+        periods
+            .into_iter()
+            .map(|period| (CustodyPeriodId(period.id), period.body))
+            .collect(),
+    );
+    let status_label = |term: &str| i.term(VocabularyId::CustodyStatus, term);
+    // The labels borrow closures as `dyn Fn`, which may not live across an await.
+    let timeline_svg = {
+        let place_name = |id: PlaceId| places.get(&id).cloned();
+        let title = i.tf("person.timeline_title", &[("code", &body.pseudonym)]);
+        let labels = TimelineLabels {
+            status: &status_label,
+            unknown: i.t("person.no_information"),
+            ongoing: i.t("person.ongoing"),
+            title: &title,
+            place: &place_name,
+        };
+        if segments.is_empty() {
+            String::new()
+        } else {
+            custody_timeline_svg(&segments, OffsetDateTime::now_utc().date(), &labels)
+        }
+    };
+    let period_rows = segments
+        .iter()
+        .map(|segment| PeriodRow {
+            unknown: segment.status.as_deref() == Some("whereabouts-unknown"),
+            status: segment
+                .status
+                .as_deref()
+                .map_or_else(|| i.t("person.no_information").to_owned(), &status_label),
+            from: segment.from.map(|d| d.to_string()).unwrap_or_default(),
+            to: segment
+                .to
+                .map_or_else(|| i.t("person.ongoing").to_owned(), |d| d.to_string()),
+            place: segment
+                .place_id
+                .and_then(|place| places.get(&place).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
+
+    let events: HashMap<uuid::Uuid, String> = app
+        .list::<Event>(actor)
+        .await?
+        .into_iter()
+        .map(|event| (event.id, event.body.title))
+        .collect();
+    let acts: Vec<Versioned<Act>> = app
+        .list::<Act>(actor)
+        .await?
+        .into_iter()
+        .filter(|act| act.body.victim_id == person_id)
+        .collect();
+    let act_ids: Vec<uuid::Uuid> = acts.iter().map(|act| act.id).collect();
+    let act_rows = acts
+        .iter()
+        .map(|act| ActRow {
+            event_title: events
+                .get(&act.body.event_id.0)
+                .cloned()
+                .unwrap_or_default(),
+            act_type: i.term(VocabularyId::ActType, &act.body.act_type),
+            when: act
+                .body
+                .period
+                .start
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+
+    let proceedings: Vec<Versioned<Proceeding>> = app
+        .list::<Proceeding>(actor)
+        .await?
+        .into_iter()
+        .filter(|proceeding| proceeding.body.person_ids.contains(&person_id))
+        .collect();
+    let mut hearings: Vec<Hearing> = app
+        .list::<Hearing>(actor)
+        .await?
+        .into_iter()
+        .map(|hearing| hearing.body)
+        .filter(|hearing| {
+            hearing.participant_ids.contains(&person_id)
+                || hearing
+                    .proceeding_id
+                    .is_some_and(|proceeding| proceedings.iter().any(|p| p.id == proceeding.0))
+        })
+        .collect();
+    hearings.sort_by_key(|hearing| hearing.starts_at);
+
+    let sources = app
+        .list::<Information>(actor)
+        .await?
+        .into_iter()
+        .filter_map(|information| {
+            let claim = match information.body.claim {
+                ClaimRef::Person(claimed) if claimed == person_id => i.t("person.details"),
+                ClaimRef::CustodyPeriod(period) if period_ids.contains(&period.0) => {
+                    i.t("person.periods")
+                }
+                ClaimRef::Act(act) if act_ids.contains(&act.0) => i.t("person.acts"),
+                _ => return None,
+            };
+            Some(SourceRow {
+                claim: claim.to_owned(),
+                source_kind: i.term(VocabularyId::SourceKind, &information.body.source_kind),
+                reliability: i.term(VocabularyId::Reliability, &information.body.reliability),
+                locator: information.body.locator,
+            })
+        })
+        .collect();
+
+    Ok(PersonPage {
+        i,
+        c: page.chrome("persons"),
+        id: id.to_string(),
+        can_edit: actor.may_write(),
+        pseudonym: body.pseudonym.clone(),
+        details,
+        sensitive,
+        timeline_svg,
+        periods: period_rows,
+        acts: act_rows,
+        proceedings: proceedings
+            .iter()
+            .map(|proceeding| ProceedingRow {
+                id: proceeding.id.to_string(),
+                title: proceeding.body.title.clone(),
+                kind: i.term(VocabularyId::ProceedingKind, &proceeding.body.kind),
+            })
+            .collect(),
+        hearings: hearings
+            .iter()
+            .map(|hearing| hearing_row(i, hearing))
+            .collect(),
+        sources,
+    })
+}

@@ -1,0 +1,1106 @@
+//! The JSON API under /api/v1 driven without a socket: credentials on every route, CSRF for
+//! session clients, the record round trip, pagination and filters, bad input of every kind,
+//! captures up and down, and the OpenAPI document against the route list.
+
+use std::collections::BTreeSet;
+
+use amparo_app::installation::{self, InitOptions, init};
+use amparo_app::{Actor, App};
+use amparo_model::records::Role;
+use amparo_server::api::API_ROUTES;
+use amparo_server::{AppState, router};
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const BOUNDARY: &str = "amparo-test-boundary";
+
+/// An installation with an administrator token and a viewer token.
+struct TestApi {
+    dir: tempfile::TempDir,
+    state: AppState,
+    admin_password: String,
+    admin: String,
+    viewer: String,
+}
+
+/// What came back.
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "{} is not JSON ({error}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The error code, checking the error's shape.
+    fn code(&self) -> String {
+        let json = self.json();
+        let error = &json["error"];
+        assert!(error["message"].is_string(), "{json}");
+        assert!(
+            error["field"].is_string() || error["field"].is_null(),
+            "{json}"
+        );
+        error["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    fn field(&self) -> Value {
+        self.json()["error"]["field"].clone()
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+async fn test_api_with(change: impl FnOnce(&mut amparo_app::config::Settings)) -> TestApi {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (app, report) = init(&data, InitOptions::default()).await.unwrap();
+    let mut settings = app.settings().clone();
+    drop(app);
+    change(&mut settings);
+    std::fs::write(
+        data.join("config.toml"),
+        toml::to_string(&settings).unwrap(),
+    )
+    .unwrap();
+    let app = installation::open(&data).await.unwrap();
+    let (admin_name, admin_password) = report.admin.unwrap();
+    let cli = Actor::cli("tester");
+    app.create_user(&cli, "viewer", Role::Viewer).await.unwrap();
+    let (_, admin) = app
+        .create_api_token(&cli, &admin_name, "tests")
+        .await
+        .unwrap();
+    let (_, viewer) = app.create_api_token(&cli, "viewer", "tests").await.unwrap();
+    TestApi {
+        dir,
+        state: AppState::new(app),
+        admin_password,
+        admin,
+        viewer,
+    }
+}
+
+async fn test_api() -> TestApi {
+    test_api_with(|_| {}).await
+}
+
+fn request(method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+        None => builder.body(Body::empty()).unwrap(),
+    }
+}
+
+/// A multipart form with one file and the given text fields.
+fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn upload_request(token: Option<&str>, form: Vec<u8>, with_length: bool) -> Request<Body> {
+    let mut builder = Request::post("/api/v1/captures").header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    );
+    if with_length {
+        builder = builder.header(header::CONTENT_LENGTH, form.len());
+    }
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    builder.body(Body::from(form)).unwrap()
+}
+
+impl TestApi {
+    fn app(&self) -> &App {
+        &self.state.app
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, token: &str, body: Option<&Value>) -> Reply {
+        self.send(request(method, path, Some(token), body)).await
+    }
+
+    /// Creates a record as the administrator and returns it.
+    async fn create(&self, kind: &str, body: Value) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/records/{kind}"),
+                &self.admin,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()
+    }
+
+    async fn count(&self, kind: &str) -> usize {
+        let reply = self
+            .call(
+                Method::GET,
+                &format!("/api/v1/records/{kind}?limit=500"),
+                &self.admin,
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.json()["items"].as_array().map_or(0, Vec::len)
+    }
+
+    /// Every blob file under the data directory.
+    fn blob_count(&self) -> usize {
+        fn walk(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .map(|entry| {
+                        let path = entry.path();
+                        if path.is_dir() { walk(&path) } else { 1 }
+                    })
+                    .sum()
+            })
+        }
+        walk(&self.dir.path().join("data").join("blobs"))
+    }
+
+    /// Signs in through the login form; returns the session cookie pair.
+    async fn sign_in(&self) -> String {
+        let form = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
+        let login_cookie = form
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| value.split(';').next())
+            .find(|pair| !pair.starts_with("amparo_lang="))
+            .expect("the login form sets its CSRF cookie")
+            .to_owned();
+        let csrf = login_cookie
+            .split_once('=')
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let reply = self
+            .send(
+                Request::post("/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, &login_cookie)
+                    .body(Body::from(format!(
+                        "username=admin&password={}&csrf={csrf}",
+                        self.admin_password
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| value.split(';').next())
+            .find(|pair| pair.starts_with("amparo_session="))
+            .expect("a session cookie")
+            .to_owned()
+    }
+}
+
+fn person(notes: &str, nationalities: &[&str], cases: &[&str]) -> Value {
+    json!({"pseudonym": "", "notes": notes, "nationalities": nationalities, "case_ids": cases})
+}
+
+/// A concrete path for a route template.
+fn concrete(path: &str, id: &str) -> String {
+    path.replace("{kind}", "person").replace("{id}", id)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials.
+
+#[tokio::test]
+async fn every_route_refuses_requests_without_credentials() {
+    let api = test_api().await;
+    let id = Uuid::now_v7().to_string();
+    for (method, path) in API_ROUTES {
+        let method: Method = method.parse().unwrap();
+        let path = concrete(path, &id);
+        for authorization in [
+            None,
+            Some("Bearer amp_wrong"),
+            Some("Basic YWRtaW46YWRtaW4="),
+        ] {
+            let mut builder = Request::builder().method(method.clone()).uri(&path);
+            if let Some(value) = authorization {
+                builder = builder.header(header::AUTHORIZATION, value);
+            }
+            let reply = api.send(builder.body(Body::empty()).unwrap()).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert_eq!(reply.code(), "unauthorized", "{method} {path}");
+            assert!(
+                reply.header(header::WWW_AUTHENTICATE).starts_with("Bearer"),
+                "{method} {path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_a_token() {
+    let api = test_api().await;
+    let created = api.create("person", person("", &["VE"], &[])).await;
+    let person_id = created["id"].as_str().unwrap().to_owned();
+    let kept = api.create("person", person("", &[], &[])).await;
+    let kept_id = kept["id"].as_str().unwrap().to_owned();
+    let capture = api
+        .send(upload_request(
+            Some(&api.admin),
+            multipart("a.txt", b"hello", &[]),
+            true,
+        ))
+        .await;
+    assert_eq!(capture.status, StatusCode::CREATED);
+    let capture_id = capture.json()["id"].as_str().unwrap().to_owned();
+    let mut answered = BTreeSet::new();
+    for (method, template) in API_ROUTES {
+        let id = if template.starts_with("/api/v1/captures/") {
+            &capture_id
+        } else if template.starts_with("/api/v1/persons/") {
+            // The first person is deleted by then.
+            &kept_id
+        } else {
+            &person_id
+        };
+        let path = concrete(template, id);
+        let reply = match (*method, *template) {
+            ("POST", "/api/v1/captures") => {
+                api.send(upload_request(
+                    Some(&api.admin),
+                    multipart("b.txt", b"other", &[]),
+                    true,
+                ))
+                .await
+            }
+            ("POST", "/api/v1/captures/url") => {
+                // Loopback is refused by the fetch policy: the route answers, the fetch fails.
+                let body = json!({"url": "http://127.0.0.1:9/"});
+                api.call(Method::POST, &path, &api.admin, Some(&body)).await
+            }
+            ("POST", _) => {
+                let body = person("", &[], &[]);
+                api.call(Method::POST, &path, &api.admin, Some(&body)).await
+            }
+            ("PUT", _) => {
+                let mut body = person("changed", &["VE"], &[]);
+                body["pseudonym"] = created["record"]["pseudonym"].clone();
+                api.call(
+                    Method::PUT,
+                    &format!("{path}?version=1"),
+                    &api.admin,
+                    Some(&body),
+                )
+                .await
+            }
+            ("DELETE", _) => {
+                // Runs after PUT in the route list: version 2.
+                api.call(
+                    Method::DELETE,
+                    &format!("{path}?version=2"),
+                    &api.admin,
+                    None,
+                )
+                .await
+            }
+            (method, _) => {
+                api.call(method.parse().unwrap(), &path, &api.admin, None)
+                    .await
+            }
+        };
+        let expected = match (*method, *template) {
+            ("POST", "/api/v1/captures/url") => StatusCode::BAD_GATEWAY,
+            ("POST", _) => StatusCode::CREATED,
+            _ => StatusCode::OK,
+        };
+        assert_eq!(
+            reply.status,
+            expected,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        if expected == StatusCode::BAD_GATEWAY {
+            assert_eq!(reply.code(), "fetch_failed");
+        }
+        answered.insert((*method, *template));
+    }
+    assert_eq!(answered.len(), API_ROUTES.len(), "routes are listed once");
+}
+
+#[tokio::test]
+async fn session_clients_need_the_csrf_token_to_change_anything() {
+    let api = test_api().await;
+    let cookie = api.sign_in().await;
+    let body = person("", &[], &[]);
+    let post = |csrf: Option<&str>| {
+        let mut builder = Request::post("/api/v1/records/person")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(csrf) = csrf {
+            builder = builder.header("X-CSRF-Token", csrf);
+        }
+        builder.body(Body::from(body.to_string())).unwrap()
+    };
+    for csrf in [None, Some("0000"), Some("")] {
+        let reply = api.send(post(csrf)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{csrf:?}");
+        assert_eq!(reply.code(), "csrf_failed");
+    }
+    assert_eq!(api.count("person").await, 0, "nothing was written");
+    let read = api
+        .send(
+            Request::get("/api/v1/records/person")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "reads need no CSRF token");
+    // The session's token, as the interface's pages carry it in their forms.
+    let page = api
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let html = String::from_utf8_lossy(&page.body);
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the dashboard carries the session's CSRF token");
+    let reply = api.send(post(Some(csrf))).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn revoked_token_is_refused() {
+    let api = test_api().await;
+    let cli = Actor::cli("tester");
+    let (info, secret) = api
+        .app()
+        .create_api_token(&cli, "viewer", "short-lived")
+        .await
+        .unwrap();
+    let path = "/api/v1/records/person";
+    assert_eq!(
+        api.call(Method::GET, path, &secret, None).await.status,
+        StatusCode::OK
+    );
+    api.app().revoke_api_token(&cli, info.id).await.unwrap();
+    let reply = api.call(Method::GET, path, &secret, None).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.code(), "unauthorized");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records.
+
+#[tokio::test]
+async fn record_create_get_update_conflict_delete_history() {
+    let api = test_api().await;
+    let reply = api
+        .call(
+            Method::POST,
+            "/api/v1/records/person",
+            &api.admin,
+            Some(&person("first", &["VE"], &[])),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let created = reply.json();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/records/person/{id}");
+    assert_eq!(reply.header(header::LOCATION), path);
+    assert_eq!(reply.header(header::ETAG), "\"1\"");
+    assert_eq!(created["record"]["pseudonym"], "P-0001");
+
+    let got = api.call(Method::GET, &path, &api.admin, None).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.json(), created);
+
+    let mut update = request(
+        Method::PUT,
+        &path,
+        Some(&api.admin),
+        Some(&json!({"pseudonym": "P-0001", "notes": "second", "nationalities": ["VE"]})),
+    );
+    update
+        .headers_mut()
+        .insert(header::IF_MATCH, "\"1\"".parse().unwrap());
+    let updated = api.send(update).await;
+    assert_eq!(
+        updated.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&updated.body)
+    );
+    assert_eq!(updated.json()["version"], 2);
+    assert_eq!(updated.json()["record"]["notes"], "second");
+
+    let stale = api
+        .call(
+            Method::PUT,
+            &format!("{path}?version=1"),
+            &api.admin,
+            Some(&json!({"pseudonym": "P-0001", "notes": "lost"})),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.code(), "version_conflict");
+
+    let unversioned = api
+        .call(
+            Method::PUT,
+            &path,
+            &api.admin,
+            Some(&json!({"pseudonym": "P-0001"})),
+        )
+        .await;
+    assert_eq!(unversioned.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(unversioned.code(), "version_required");
+    let unversioned_delete = api.call(Method::DELETE, &path, &api.admin, None).await;
+    assert_eq!(unversioned_delete.status, StatusCode::PRECONDITION_REQUIRED);
+
+    let deleted = api
+        .call(
+            Method::DELETE,
+            &format!("{path}?version=2"),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(deleted.json()["deleted"], true);
+    let gone = api.call(Method::GET, &path, &api.admin, None).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.code(), "not_found");
+
+    let history = api
+        .call(Method::GET, &format!("{path}/history"), &api.admin, None)
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let versions: Vec<(u64, bool)> = history.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["version"].as_u64().unwrap(),
+                item["deleted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(versions, [(1, false), (2, false), (3, true)]);
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_and_filter() {
+    let api = test_api().await;
+    let case_a = api.create("case", json!({"title": "Habeas A"})).await;
+    let case_b = api
+        .create("case", json!({"title": "Closed B", "status": "closed"}))
+        .await;
+    let (a, b) = (
+        case_a["id"].as_str().unwrap(),
+        case_b["id"].as_str().unwrap(),
+    );
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(api.create("person", person("", &["VE"], &[a])).await["id"].clone());
+    }
+    for _ in 0..2 {
+        ids.push(api.create("person", person("", &["SV"], &[b])).await["id"].clone());
+    }
+
+    // Pages of two, following `next`, give every person once, in order.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/records/person?limit=2".to_owned();
+    loop {
+        let page = api.call(Method::GET, &path, &api.admin, None).await.json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().map(|item| item["id"].clone()));
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/records/person?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+
+    let filtered = |query: String| {
+        let api = &api;
+        async move {
+            let reply = api.call(Method::GET, &query, &api.admin, None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}");
+            reply.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["id"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        filtered(format!("/api/v1/records/person?case={a}")).await,
+        ids[..5]
+    );
+    assert_eq!(
+        filtered("/api/v1/records/person?nationality=sv".into()).await,
+        ids[5..]
+    );
+    let page = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/records/person?case={a}&limit=3"),
+            &api.admin,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    assert_eq!(page["next"], ids[2]);
+    assert_eq!(
+        filtered("/api/v1/records/case?status=closed".into()).await,
+        [case_b["id"].clone()]
+    );
+
+    let person_id = ids[0].as_str().unwrap();
+    let other_id = ids[1].as_str().unwrap();
+    let period = |who: &str, status: &str, start: &str, end: &str| json!({"person_id": who, "status": status, "period": {"start": start, "end": end}});
+    let first = api
+        .create(
+            "custody-period",
+            period(
+                person_id,
+                "in-immigration-custody",
+                "2025-02-10",
+                "2025-03-15",
+            ),
+        )
+        .await;
+    let second = api
+        .create(
+            "custody-period",
+            period(person_id, "whereabouts-unknown", "2025-03-16", "2025-07-17"),
+        )
+        .await;
+    api.create(
+        "custody-period",
+        period(other_id, "released", "2025-07-18", "2025-07-18"),
+    )
+    .await;
+    assert_eq!(
+        filtered(format!("/api/v1/records/custody-period?person={person_id}")).await,
+        [first["id"].clone(), second["id"].clone()]
+    );
+    assert_eq!(
+        filtered("/api/v1/records/custody-period?status=whereabouts-unknown".into()).await,
+        [second["id"].clone()]
+    );
+
+    // The person's timeline.
+    let timeline = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/persons/{person_id}/timeline"),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK);
+    let segments = timeline.json()["segments"].as_array().unwrap().clone();
+    assert_eq!(segments.len(), 2);
+    assert_eq!(segments[1]["status"], "whereabouts-unknown");
+
+    // Filters that do not apply, and bad parameters.
+    for (query, field) in [
+        (
+            "/api/v1/records/place?person=00000000-0000-0000-0000-000000000000",
+            "person",
+        ),
+        ("/api/v1/records/person?limit=0", "limit"),
+        ("/api/v1/records/person?limit=many", "limit"),
+        ("/api/v1/records/person?after=yesterday", "after"),
+        ("/api/v1/records/person?colour=red", "colour"),
+    ] {
+        let reply = api.call(Method::GET, query, &api.admin, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(reply.code(), "invalid_query", "{query}");
+        assert_eq!(reply.field(), json!(field), "{query}");
+    }
+}
+
+#[tokio::test]
+async fn bad_bodies_get_their_documented_errors_and_change_nothing() {
+    let api = test_api().await;
+    let path = "/api/v1/records/person";
+    let raw = |body: &str, content_type: Option<&str>| {
+        let mut builder =
+            Request::post(path).header(header::AUTHORIZATION, format!("Bearer {}", api.admin));
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        builder.body(Body::from(body.to_owned())).unwrap()
+    };
+    let cases: Vec<(Request<Body>, StatusCode, &str, Value)> = vec![
+        (
+            raw("{\"pseudonym\": ", Some("application/json")),
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            Value::Null,
+        ),
+        (
+            raw("not json", Some("application/json")),
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            Value::Null,
+        ),
+        (
+            raw("{\"pseudonym\": \"\"}", None),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Value::Null,
+        ),
+        (
+            raw("{\"pseudonym\": \"\"}", Some("text/plain")),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            Value::Null,
+        ),
+        (
+            raw(
+                "{\"pseudonym\": \"\", \"nickname\": \"El Flaco\"}",
+                Some("application/json"),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed_record",
+            json!("nickname"),
+        ),
+        (
+            raw(
+                "{\"pseudonym\": \"\", \"nationalities\": 5}",
+                Some("application/json"),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed_record",
+            Value::Null,
+        ),
+        (
+            raw("[1, 2]", Some("application/json")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed_record",
+            Value::Null,
+        ),
+        (
+            raw("{\"pseudonym\": \"not a code\"}", Some("application/json")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_record",
+            json!("pseudonym"),
+        ),
+    ];
+    for (request, status, code, field) in cases {
+        let reply = api.send(request).await;
+        assert_eq!(
+            reply.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert_eq!(reply.code(), code);
+        assert_eq!(
+            reply.field(),
+            field,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+    }
+    let oversized = format!(
+        "{{\"pseudonym\": \"\", \"notes\": \"{}\"}}",
+        "x".repeat(3 << 20)
+    );
+    let reply = api.send(raw(&oversized, Some("application/json"))).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.code(), "payload_too_large");
+
+    let url = "/api/v1/captures/url";
+    let reply = api
+        .call(
+            Method::POST,
+            url,
+            &api.admin,
+            Some(&json!({"url": "http://example.org/", "extra": 1})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.code(), "unknown_field");
+    assert_eq!(reply.field(), json!("extra"));
+    let reply = api
+        .call(Method::POST, url, &api.admin, Some(&json!({"url": 42})))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.code(), "bad_json");
+
+    assert_eq!(api.count("person").await, 0);
+    assert_eq!(api.count("capture").await, 0);
+}
+
+#[tokio::test]
+async fn bad_paths_are_json_errors() {
+    let api = test_api().await;
+    for (path, status, code) in [
+        (
+            "/api/v1/records/../person",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/records/%2e%2e/person",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/records/person/..",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/../../etc/passwd",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/records/persons",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/records/person/not-a-uuid",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/captures/12/content",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        ("/api/v1/nothing/here", StatusCode::NOT_FOUND, "not_found"),
+    ] {
+        let reply = api.call(Method::GET, path, &api.admin, None).await;
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.code(), code, "{path}");
+    }
+    let reply = api
+        .call(Method::PATCH, "/api/v1/records/person", &api.admin, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.code(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn script_in_a_text_field_comes_back_as_a_plain_json_string() {
+    let api = test_api().await;
+    let script = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let created = api.create("person", person(script, &[], &[])).await;
+    let path = format!("/api/v1/records/person/{}", created["id"].as_str().unwrap());
+    let reply = api.call(Method::GET, &path, &api.admin, None).await;
+    assert!(
+        reply
+            .header(header::CONTENT_TYPE)
+            .starts_with("application/json")
+    );
+    assert_eq!(reply.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+    assert_eq!(
+        reply.json()["record"]["notes"],
+        script,
+        "stored and returned exactly"
+    );
+}
+
+#[tokio::test]
+async fn viewer_reads_without_sensitive_fields_and_cannot_write() {
+    let api = test_api().await;
+    let mut body = person("", &["VE"], &[]);
+    body["sensitive"] = json!({"full_name": "Secret Name"});
+    let created = api.create("person", body.clone()).await;
+    assert_eq!(created["record"]["sensitive"]["full_name"], "Secret Name");
+    let path = format!("/api/v1/records/person/{}", created["id"].as_str().unwrap());
+    let read = api.call(Method::GET, &path, &api.viewer, None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(
+        read.json()["record"]
+            .get("sensitive")
+            .is_none_or(Value::is_null)
+    );
+    assert!(!String::from_utf8_lossy(&read.body).contains("Secret Name"));
+    let list = api
+        .call(Method::GET, "/api/v1/records/person", &api.viewer, None)
+        .await;
+    assert!(!String::from_utf8_lossy(&list.body).contains("Secret Name"));
+    let history = api
+        .call(Method::GET, &format!("{path}/history"), &api.viewer, None)
+        .await;
+    assert!(!String::from_utf8_lossy(&history.body).contains("Secret Name"));
+
+    let writes = [
+        api.call(
+            Method::POST,
+            "/api/v1/records/person",
+            &api.viewer,
+            Some(&body),
+        )
+        .await,
+        api.call(
+            Method::PUT,
+            &format!("{path}?version=1"),
+            &api.viewer,
+            Some(&body),
+        )
+        .await,
+        api.call(
+            Method::DELETE,
+            &format!("{path}?version=1"),
+            &api.viewer,
+            None,
+        )
+        .await,
+        api.send(upload_request(
+            Some(&api.viewer),
+            multipart("x.txt", b"x", &[]),
+            true,
+        ))
+        .await,
+    ];
+    for reply in writes {
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(reply.code(), "forbidden");
+    }
+    assert_eq!(api.count("person").await, 1);
+    assert_eq!(api.count("capture").await, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Captures.
+
+#[tokio::test]
+async fn uploaded_capture_downloads_as_the_same_bytes_never_inline() {
+    let api = test_api().await;
+    let case = api.create("case", json!({"title": "Habeas"})).await;
+    let case_id = case["id"].as_str().unwrap();
+    let bytes = b"<html><body><script>alert(1)</script>\x00\xff binary</body></html>".to_vec();
+    let reply = api
+        .send(upload_request(
+            Some(&api.admin),
+            multipart(
+                "../../page.html",
+                &bytes,
+                &[("note", "from the field"), ("case", case_id)],
+            ),
+            false,
+        ))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let capture = reply.json();
+    let id = capture["id"].as_str().unwrap();
+    assert_eq!(
+        reply.header(header::LOCATION),
+        format!("/api/v1/records/capture/{id}")
+    );
+    assert_eq!(capture["record"]["size"], bytes.len());
+    assert_eq!(capture["record"]["note"], "from the field");
+    assert_eq!(capture["record"]["case_ids"], json!([case_id]));
+    assert_eq!(capture["record"]["origin"]["file_name"], "page.html");
+
+    let content = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/captures/{id}/content"),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(content.status, StatusCode::OK);
+    assert_eq!(content.body, bytes);
+    assert_eq!(
+        content.header(header::CONTENT_TYPE),
+        "application/octet-stream"
+    );
+    assert!(
+        content
+            .header(header::CONTENT_DISPOSITION)
+            .starts_with("attachment")
+    );
+    assert_eq!(content.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+
+    let listed = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/records/capture?case={case_id}"),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(listed.json()["items"].as_array().unwrap().len(), 1);
+    let missing = api
+        .send(upload_request(
+            Some(&api.admin),
+            format!("--{BOUNDARY}--\r\n").into_bytes(),
+            true,
+        ))
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.field(), json!("file"));
+}
+
+#[tokio::test]
+async fn oversized_upload_is_refused_and_nothing_is_stored() {
+    let api = test_api_with(|settings| settings.server.max_upload_bytes = 1000).await;
+    let blobs_before = api.blob_count();
+    for with_length in [true, false] {
+        let form = multipart("big.bin", &vec![7u8; 5000], &[]);
+        let reply = api
+            .send(upload_request(Some(&api.admin), form, with_length))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "length given: {with_length}"
+        );
+        assert_eq!(reply.code(), "payload_too_large");
+    }
+    assert_eq!(api.count("capture").await, 0);
+    assert_eq!(api.blob_count(), blobs_before);
+    let tmp = api.dir.path().join("data").join("tmp");
+    let leftovers = std::fs::read_dir(&tmp).map_or(0, |entries| entries.count());
+    assert_eq!(leftovers, 0, "no temporary upload is left behind");
+    let small = api
+        .send(upload_request(
+            Some(&api.admin),
+            multipart("ok.bin", &[1u8; 900], &[]),
+            true,
+        ))
+        .await;
+    assert_eq!(small.status, StatusCode::CREATED);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The OpenAPI document.
+
+#[tokio::test]
+async fn openapi_document_lists_exactly_the_routes() {
+    let api = test_api().await;
+    let reply = api
+        .call(Method::GET, "/api/v1/openapi.json", &api.admin, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let document = reply.json();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = document["paths"].as_object().unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_ascii_uppercase(), path.clone()));
+        }
+    }
+    let routes: BTreeSet<(String, String)> = API_ROUTES
+        .iter()
+        .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+        .collect();
+    assert_eq!(documented, routes);
+    for (method, path) in API_ROUTES {
+        let operation = &paths[*path][method.to_ascii_lowercase()];
+        assert!(operation["operationId"].is_string(), "{method} {path}");
+        assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+        for parameter in ["kind", "id"] {
+            if path.contains(&format!("{{{parameter}}}")) {
+                let refs = operation["parameters"].to_string();
+                assert!(
+                    refs.contains(&format!("parameters/{parameter}")),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    let error = &document["components"]["schemas"]["Error"]["properties"]["error"];
+    assert_eq!(error["required"], json!(["code", "message", "field"]));
+}

@@ -1,0 +1,795 @@
+//! The HTML interface driven without a socket: sign-in with its CSRF token, sessions, every page
+//! in both languages (with the demo matter loaded) checked for accessibility basics, CSRF
+//! failures, and what a viewer may not see.
+
+use std::collections::HashMap;
+
+use amparo_app::installation::{InitOptions, init};
+use amparo_app::{Actor, App};
+use amparo_model::records::{Person, PersonSensitive, Role};
+use amparo_server::{AppState, PAGE_ROUTES, router};
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Installation {
+    _dir: tempfile::TempDir,
+    app: App,
+    admin_password: String,
+}
+
+async fn installation() -> Installation {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, report) = init(&dir.path().join("data"), InitOptions::default())
+        .await
+        .unwrap();
+    let (_, admin_password) = report.admin.unwrap();
+    Installation {
+        _dir: dir,
+        app,
+        admin_password,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A browser: keeps cookies between requests to one server state.
+struct Browser {
+    state: AppState,
+    cookies: HashMap<String, String>,
+    accept_language: Option<&'static str>,
+}
+
+impl Browser {
+    fn new(state: &AppState) -> Self {
+        Self {
+            state: state.clone(),
+            cookies: HashMap::new(),
+            accept_language: None,
+        }
+    }
+
+    async fn send(&mut self, mut request: Request<Body>) -> Answer {
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(language) = self.accept_language {
+            request
+                .headers_mut()
+                .insert(header::ACCEPT_LANGUAGE, language.parse().unwrap());
+        }
+        let response = router(self.state.clone()).oneshot(request).await.unwrap();
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let body = fields
+            .iter()
+            .map(|(name, value)| format!("{name}={}", urlencode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Opens the sign-in page and signs in with its form's CSRF token.
+    async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
+        let form = self.get("/login").await;
+        let csrf = hidden_field(&form.body, "csrf");
+        self.post(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+            ],
+        )
+        .await
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the first hidden input named `name`.
+fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The value of attribute `name` inside one tag's text.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    tag[start..].split('"').next()
+}
+
+/// Every tag starting with `<name` (the text up to its `>`).
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let opening = format!("<{name}");
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&opening) {
+        let after = &rest[at..];
+        let next = after.as_bytes().get(opening.len()).copied().unwrap_or(b'>');
+        let end = after.find('>').map_or(after.len(), |end| end + 1);
+        if matches!(next, b' ' | b'>' | b'\n') {
+            found.push(&after[..end]);
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+/// The accessibility basics every page must meet: a `lang`, one `h1`, headings in order, a
+/// label for every input, and nothing that runs.
+fn check_page(path: &str, html: &str, lang: &str) {
+    assert!(
+        html.contains(&format!("<html lang=\"{lang}\">")),
+        "{path}: lang attribute"
+    );
+    assert_eq!(tags(html, "h1").len(), 1, "{path}: exactly one h1");
+    let mut last_level = 0;
+    for (index, _) in html.match_indices("<h") {
+        let Some(level) = html[index + 2..]
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+        else {
+            continue;
+        };
+        assert!(
+            level <= last_level + 1,
+            "{path}: h{level} after h{last_level}"
+        );
+        last_level = level;
+    }
+    let labels: Vec<&str> = tags(html, "label")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "for"))
+        .collect();
+    for kind in ["input", "select", "textarea"] {
+        for tag in tags(html, kind) {
+            let kind_attribute = attribute(tag, "type").unwrap_or("text");
+            if matches!(kind_attribute, "hidden" | "submit") {
+                continue;
+            }
+            // A label names an input by `for`, or by holding it (checkbox groups).
+            let at = tag.as_ptr() as usize - html.as_ptr() as usize;
+            let before = &html[..at];
+            let inside_label = before
+                .rfind("<label")
+                .is_some_and(|open| !before[open..].contains("</label>"));
+            let labelled = inside_label
+                || attribute(tag, "aria-label").is_some()
+                || attribute(tag, "id").is_some_and(|id| labels.contains(&id));
+            assert!(labelled, "{path}: unlabelled {tag}");
+        }
+    }
+    assert!(!html.contains("<script"), "{path}: no script");
+    assert!(
+        !html.contains(" style="),
+        "{path}: no inline style (the CSP forbids it)"
+    );
+    assert!(
+        !html.contains("⟦missing text⟧"),
+        "{path}: a text is missing"
+    );
+}
+
+#[tokio::test]
+async fn health_answers_without_a_session() {
+    let installation = installation().await;
+    let mut browser = Browser::new(&AppState::new(installation.app.clone()));
+    let answer = browser.get("/health").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(json["status"], "ok");
+}
+
+#[tokio::test]
+async fn every_page_needs_a_session() {
+    let installation = installation().await;
+    let mut browser = Browser::new(&AppState::new(installation.app.clone()));
+    for (_, path) in PAGE_ROUTES {
+        let path = path
+            .replace("{kind}", "person")
+            .replace("{id}", "0193b2c4-7d1e-7c3a-9f00-000000000001");
+        let answer = browser.get(&path).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(answer.location(), "/login", "{path}");
+    }
+    browser
+        .cookies
+        .insert("amparo_session".to_owned(), "forged".to_owned());
+    assert_eq!(browser.get("/").await.location(), "/login");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let installation = installation().await;
+    let mut browser = Browser::new(&AppState::new(installation.app.clone()));
+    for path in ["/login", "/health", "/nowhere", "/"] {
+        let answer = browser.get(path).await;
+        let policy = answer.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(policy.contains("default-src 'none'"), "{path}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(answer.headers[header::X_FRAME_OPTIONS], "DENY");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_forms_token_and_the_right_password() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+
+    let page = browser.get("/login").await;
+    check_page("/login", &page.body, "en");
+    // A form posted without the token its page set is refused, even with the right password.
+    let forged = browser
+        .post(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", &installation.admin_password),
+                ("csrf", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(!browser.cookies.contains_key("amparo_session"));
+
+    let wrong = browser.sign_in("admin", "not-the-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.body.contains("Wrong user name or password"),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains("value=\"admin\""),
+        "the name stays in the form"
+    );
+    assert!(!browser.cookies.contains_key("amparo_session"));
+
+    let right = browser.sign_in("admin", &installation.admin_password).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    let cookie = right
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|value| value.starts_with("amparo_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert_eq!(browser.get("/").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_sign_in_down() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    for _ in 0..3 {
+        browser.sign_in("admin", "wrong").await;
+    }
+    let started = std::time::Instant::now();
+    let answer = browser.sign_in("admin", "wrong").await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "the fourth try waits"
+    );
+    assert!(
+        answer.body.contains("Too many failed attempts"),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_session_token_are_refused() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let logout = browser.post("/logout", &[("csrf", "forged")]).await;
+    assert_eq!(logout.status, StatusCode::FORBIDDEN);
+    assert!(logout.body.contains("csrf_failed"));
+    let language = browser
+        .post("/language", &[("lang", "es"), ("csrf", "")])
+        .await;
+    assert_eq!(language.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+
+    let page = browser.get("/").await;
+    let csrf = hidden_field(&page.body, "csrf");
+    let logout = browser.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(logout.location(), "/login");
+    assert_eq!(
+        browser.get("/").await.location(),
+        "/login",
+        "the session ended"
+    );
+}
+
+#[tokio::test]
+async fn the_language_follows_the_browser_then_the_users_choice() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.accept_language = Some("es-VE,es;q=0.9,en;q=0.5");
+    let login = browser.get("/login").await;
+    assert!(login.body.contains("<html lang=\"es\">"));
+    assert!(login.body.contains("Iniciar sesión"));
+    browser.sign_in("admin", &installation.admin_password).await;
+    let dashboard = browser.get("/").await;
+    check_page("/", &dashboard.body, "es");
+
+    let csrf = hidden_field(&dashboard.body, "csrf");
+    let switched = browser
+        .post(
+            "/language",
+            &[("lang", "en"), ("csrf", &csrf), ("back", "/persons")],
+        )
+        .await;
+    assert_eq!(switched.location(), "/persons");
+    assert!(
+        browser
+            .get("/persons")
+            .await
+            .body
+            .contains("<html lang=\"en\">")
+    );
+
+    // The choice is remembered for the user: a new browser in Spanish still gets English.
+    let mut other = Browser::new(&state);
+    other.accept_language = Some("es");
+    other.sign_in("admin", &installation.admin_password).await;
+    assert!(other.get("/").await.body.contains("<html lang=\"en\">"));
+    // An off-site "back" is not followed.
+    let page = other.get("/").await;
+    let csrf = hidden_field(&page.body, "csrf");
+    let answer = other
+        .post(
+            "/language",
+            &[("lang", "es"), ("csrf", &csrf), ("back", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(answer.location(), "/");
+}
+
+#[tokio::test]
+async fn every_page_of_the_demo_renders_in_both_languages() {
+    let installation = installation().await;
+    let actor = Actor::cli("tester");
+    installation
+        .app
+        .load_demo(&actor, time::macros::date!(2026 - 11 - 29))
+        .await
+        .unwrap();
+    let state = AppState::new(installation.app.clone());
+    let person = installation.app.list::<Person>(&actor).await.unwrap()[0].id;
+    let case = installation
+        .app
+        .list_records(&actor, amparo_model::RecordKind::Case)
+        .await
+        .unwrap()[0]
+        .id;
+    let proceeding = installation
+        .app
+        .list_records(&actor, amparo_model::RecordKind::Proceeding)
+        .await
+        .unwrap()[0]
+        .id;
+    let capture = installation.app.list_captures(&actor).await.unwrap()[0].id;
+    for (lang, accept) in [("en", "en"), ("es", "es")] {
+        let mut browser = Browser::new(&state);
+        browser.accept_language = Some(accept);
+        browser.sign_in("admin", &installation.admin_password).await;
+        for (_, route) in PAGE_ROUTES
+            .iter()
+            .filter(|(_, route)| !route.contains("{kind}"))
+        {
+            let id = match *route {
+                "/persons/{id}" => person,
+                "/cases/{id}" => case,
+                "/proceedings/{id}" => proceeding,
+                _ => capture,
+            };
+            let path = route.replace("{id}", &id.to_string());
+            let answer = browser.get(&path).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            if path.ends_with("/content") {
+                assert_eq!(
+                    answer.headers[header::CONTENT_TYPE],
+                    "application/octet-stream"
+                );
+                assert!(
+                    answer.headers[header::CONTENT_DISPOSITION]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("attachment")
+                );
+                continue;
+            }
+            check_page(&path, &answer.body, lang);
+        }
+        // Every record type: its list, a record, its history, and its forms where it has them.
+        check_page("/records", &browser.get("/records").await.body, lang);
+        for kind in amparo_model::RecordKind::ALL {
+            let list = browser.get(&format!("/records/{kind}")).await;
+            assert_eq!(list.status, StatusCode::OK, "/records/{kind}");
+            check_page(&format!("/records/{kind}"), &list.body, lang);
+            let records = installation.app.list_records(&actor, *kind).await.unwrap();
+            let new = browser.get(&format!("/records/{kind}/new")).await;
+            let has_form = !matches!(
+                kind,
+                amparo_model::RecordKind::Capture
+                    | amparo_model::RecordKind::Document
+                    | amparo_model::RecordKind::Suggestion
+                    | amparo_model::RecordKind::User
+            );
+            if has_form {
+                assert_eq!(new.status, StatusCode::OK, "/records/{kind}/new");
+                check_page(&format!("/records/{kind}/new"), &new.body, lang);
+            } else {
+                assert_eq!(new.status, StatusCode::BAD_REQUEST, "/records/{kind}/new");
+            }
+            let Some(record) = records.first() else {
+                continue;
+            };
+            for suffix in ["", "/history", "/edit"] {
+                if suffix == "/edit" && !has_form {
+                    continue;
+                }
+                let path = format!("/records/{kind}/{}{suffix}", record.id);
+                let answer = browser.get(&path).await;
+                assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+                check_page(&path, &answer.body, lang);
+            }
+        }
+        let persons = browser.get("/persons?status=whereabouts-unknown").await;
+        assert!(persons.body.contains("class=\"unknown\""));
+        let person_page = browser.get(&format!("/persons/{person}")).await;
+        assert!(person_page.body.contains("<svg"), "the timeline is drawn");
+        assert_eq!(
+            browser.get("/persons/not-an-id").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            browser
+                .get("/persons/0193b2c4-7d1e-7c3a-9f00-000000000001")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn names_are_shown_only_to_admins_and_captured_html_never_rendered() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let person = installation
+        .app
+        .create(
+            &admin,
+            Person {
+                nationalities: vec!["VE".to_owned()],
+                notes: "<script>alert(1)</script>".to_owned(),
+                sensitive: Some(PersonSensitive {
+                    full_name: "Nombre Ficticio Uno".to_owned(),
+                    ..PersonSensitive::default()
+                }),
+                ..Person::default()
+            },
+        )
+        .await
+        .unwrap();
+    let capture = installation
+        .app
+        .capture_bytes(
+            &admin,
+            "page.html",
+            Some("text/html"),
+            b"<html><body><script>alert('x')</script><p>hello</p></body></html>",
+            amparo_app::CaptureOptions::default(),
+        )
+        .await
+        .unwrap();
+    let (_, viewer_password) = installation
+        .app
+        .create_user(&admin, "vera", Role::Viewer)
+        .await
+        .unwrap();
+    let state = AppState::new(installation.app.clone());
+
+    let mut admin_browser = Browser::new(&state);
+    admin_browser
+        .sign_in("admin", &installation.admin_password)
+        .await;
+    let page = admin_browser.get(&format!("/persons/{}", person.id)).await;
+    assert!(
+        page.body.contains("Nombre Ficticio Uno"),
+        "admins see real names"
+    );
+    assert!(page.body.contains("alert(1)"), "the notes are shown");
+    assert!(!page.body.contains("<script"), "and escaped: {}", page.body);
+    let preview = admin_browser
+        .get(&format!("/captures/{}", capture.id))
+        .await;
+    assert!(
+        preview.body.contains("alert("),
+        "captured HTML shown as text"
+    );
+    assert!(!preview.body.contains("<script"), "{}", preview.body);
+    assert!(!preview.body.contains("<p>hello</p>"));
+
+    let mut viewer = Browser::new(&state);
+    viewer.sign_in("vera", &viewer_password).await;
+    let list = viewer.get("/persons").await;
+    assert!(list.body.contains("P-0001"));
+    assert!(
+        !list.body.contains("Nombre Ficticio"),
+        "viewers see only the pseudonym"
+    );
+    let page = viewer.get(&format!("/persons/{}", person.id)).await;
+    assert!(!page.body.contains("Nombre Ficticio"));
+}
+
+#[tokio::test]
+async fn a_person_and_his_custody_are_recorded_through_the_forms() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+
+    let form = browser.get("/records/person/new").await;
+    check_page("/records/person/new", &form.body, "en");
+    let csrf = hidden_field(&form.body, "csrf");
+    // Without the session's token nothing is written.
+    let forged = browser
+        .post(
+            "/records/person/new",
+            &[("csrf", "x"), ("nationalities", "VE")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let admin = Actor::cli("tester");
+    assert!(
+        installation
+            .app
+            .list::<Person>(&admin)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A field that cannot be read comes back next to the field, with what was typed.
+    let refused = browser
+        .post(
+            "/records/person/new",
+            &[
+                ("csrf", &csrf),
+                ("nationalities", "Venezuela"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"f-nationalities-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"Venezuela\""));
+    assert!(
+        installation
+            .app
+            .list::<Person>(&admin)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let created = browser
+        .post(
+            "/records/person/new",
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("nationalities", "ve"),
+                ("roles", "victim"),
+                ("roles", "witness"),
+                ("notes", "<b>bold</b>"),
+                ("sensitive.full_name", "Nombre Ficticio"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let person_path = created.location().to_owned();
+    let persons = installation.app.list::<Person>(&admin).await.unwrap();
+    assert_eq!(persons.len(), 1);
+    assert_eq!(persons[0].body.pseudonym, "P-0001");
+    assert_eq!(persons[0].body.roles, ["victim", "witness"]);
+    let person_id = persons[0].id;
+    assert_eq!(person_path, format!("/persons/{person_id}"));
+
+    // Two custody periods, the first refused until its dates are in order.
+    let new_period = browser
+        .get(&format!(
+            "/records/custody-period/new?person_id={person_id}"
+        ))
+        .await;
+    assert!(
+        new_period
+            .body
+            .contains(&format!("<option value=\"{person_id}\" selected>"))
+    );
+    let person_field = person_id.to_string();
+    let mut period = vec![
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("person_id", person_field.as_str()),
+        ("status", "held-in-third-country"),
+        ("period.start", "2025-07-18"),
+        ("period.end", "2025-03-16"),
+    ];
+    let refused = browser.post("/records/custody-period/new", &period).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"f-period-end-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("cannot end before it starts"));
+    period[4] = ("period.start", "2025-03-16");
+    period[5] = ("period.end", "2025-07-18");
+    let saved = browser.post("/records/custody-period/new", &period).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let second = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("person_id", person_field.as_str()),
+        ("status", "repatriated"),
+        ("period.start", "2025-07-18"),
+    ];
+    assert_eq!(
+        browser
+            .post("/records/custody-period/new", &second)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = browser.get(&person_path).await;
+    assert!(page.body.contains("<svg"));
+    assert!(page.body.contains("Held in a third country"));
+    assert!(page.body.contains("Repatriated"));
+    assert!(
+        !page.body.contains("<b>bold</b>"),
+        "text typed into a form is escaped"
+    );
+
+    // Editing makes version 2 and keeps what the form does not show; history says who and what.
+    let edit = browser
+        .get(&format!("/records/person/{person_id}/edit"))
+        .await;
+    assert!(edit.body.contains("value=\"VE\""));
+    let edited = browser
+        .post(
+            &format!("/records/person/{person_id}/edit"),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("pseudonym", "P-0001"),
+                ("nationalities", "VE"),
+                ("roles", "victim"),
+                ("gender", "male"),
+                ("sensitive.full_name", "Nombre Ficticio"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let stale = browser
+        .post(
+            &format!("/records/person/{person_id}/edit"),
+            &[("csrf", &csrf), ("version", "1"), ("pseudonym", "P-0001")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stale.body.contains("changed by someone else"),
+        "{}",
+        stale.body
+    );
+    let history = browser
+        .get(&format!("/records/person/{person_id}/history"))
+        .await;
+    check_page("history", &history.body, "en");
+    assert!(history.body.contains("user:admin"));
+    assert!(
+        history.body.contains("Roles"),
+        "the changed fields are named"
+    );
+    assert_eq!(
+        installation
+            .app
+            .get::<Person>(&admin, person_id)
+            .await
+            .unwrap()
+            .version,
+        2
+    );
+}
