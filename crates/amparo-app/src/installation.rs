@@ -183,10 +183,30 @@ fn restrict_folder(path: &Path) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The operating-system user running this process, recorded as the CLI's actor.
+/// The operating-system user running this process, recorded as the CLI's actor: `$USER` (or
+/// `$LOGNAME`, `$USERNAME`), else the account of the process's user id, else its number.
 pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .or_else(account_of_process)
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The name of the process's real user id in /etc/passwd (Linux), or `uid-N`.
+fn account_of_process() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_owned())
+    });
+    Some(name.unwrap_or_else(|| format!("uid-{uid}")))
 }

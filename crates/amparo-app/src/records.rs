@@ -342,6 +342,25 @@ impl App {
             .collect()
     }
 
+    /// The `limit` most recent changes to records, newest first: each the version written.
+    pub async fn recent_changes(
+        &self,
+        actor: &Actor,
+        limit: u32,
+    ) -> Result<Vec<VersionedRecord>, AppError> {
+        let mut changes = Vec::new();
+        for entry in self.store.latest_outbox(limit).await? {
+            if let Some(stored) = self
+                .store
+                .get_version(entry.kind, entry.id, entry.version)
+                .await?
+            {
+                changes.push(self.read_version(actor, stored)?);
+            }
+        }
+        Ok(changes)
+    }
+
     /// How many current records of `kind` there are.
     pub async fn count_records(&self, kind: RecordKind) -> Result<u64, AppError> {
         Ok(self.store.count(kind).await?)

@@ -227,6 +227,14 @@ fn check_page(path: &str, html: &str, lang: &str) {
             assert!(labelled, "{path}: unlabelled {tag}");
         }
     }
+    let mut ids: Vec<&str> = html
+        .match_indices(" id=\"")
+        .filter_map(|(at, marker)| html[at + marker.len()..].split('"').next())
+        .collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "{path}: every id is unique");
     assert!(!html.contains("<script"), "{path}: no script");
     assert!(
         !html.contains(" style="),

@@ -56,6 +56,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every version of a record, oldest first.
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError>;
 
+    /// The `limit` most recent outbox entries, newest first.
+    async fn latest_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+
     /// Outbox entries after `after_seq`, in sequence order, at most `limit`.
     async fn outbox_since(
         &self,

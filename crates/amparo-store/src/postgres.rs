@@ -96,6 +96,16 @@ fn token_from_row(row: &PgRow) -> Result<ApiTokenRow, StoreError> {
     })
 }
 
+fn outbox_from_row(row: &PgRow) -> Result<OutboxEntry, StoreError> {
+    Ok(OutboxEntry {
+        seq: row.try_get::<i64, _>("seq")? as u64,
+        kind: parse_kind(row.try_get("kind")?)?,
+        id: parse_id(row.try_get("id")?)?,
+        version: row.try_get::<i32, _>("version")? as u32,
+        deleted: row.try_get("deleted")?,
+    })
+}
+
 #[async_trait]
 impl Store for PostgresStore {
     async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
@@ -247,6 +257,16 @@ impl Store for PostgresStore {
         rows.iter().map(version_from_row).collect()
     }
 
+    async fn latest_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, id, version, deleted FROM outbox ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(outbox_from_row).collect()
+    }
+
     async fn outbox_since(
         &self,
         after_seq: u64,
@@ -259,17 +279,7 @@ impl Store for PostgresStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutboxEntry {
-                    seq: row.try_get::<i64, _>("seq")? as u64,
-                    kind: parse_kind(row.try_get("kind")?)?,
-                    id: parse_id(row.try_get("id")?)?,
-                    version: row.try_get::<i32, _>("version")? as u32,
-                    deleted: row.try_get("deleted")?,
-                })
-            })
-            .collect()
+        rows.iter().map(outbox_from_row).collect()
     }
 
     async fn versions_since(

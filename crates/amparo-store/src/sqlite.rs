@@ -96,6 +96,16 @@ fn token_from_row(row: &SqliteRow) -> Result<ApiTokenRow, StoreError> {
     })
 }
 
+fn outbox_from_row(row: &SqliteRow) -> Result<OutboxEntry, StoreError> {
+    Ok(OutboxEntry {
+        seq: row.try_get::<i64, _>("seq")? as u64,
+        kind: parse_kind(row.try_get("kind")?)?,
+        id: parse_id(row.try_get("id")?)?,
+        version: row.try_get::<i64, _>("version")? as u32,
+        deleted: row.try_get("deleted")?,
+    })
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
@@ -239,6 +249,16 @@ impl Store for SqliteStore {
         rows.iter().map(version_from_row).collect()
     }
 
+    async fn latest_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, id, version, deleted FROM outbox ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(outbox_from_row).collect()
+    }
+
     async fn outbox_since(
         &self,
         after_seq: u64,
@@ -251,17 +271,7 @@ impl Store for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutboxEntry {
-                    seq: row.try_get::<i64, _>("seq")? as u64,
-                    kind: parse_kind(row.try_get("kind")?)?,
-                    id: parse_id(row.try_get("id")?)?,
-                    version: row.try_get::<i64, _>("version")? as u32,
-                    deleted: row.try_get("deleted")?,
-                })
-            })
-            .collect()
+        rows.iter().map(outbox_from_row).collect()
     }
 
     async fn versions_since(

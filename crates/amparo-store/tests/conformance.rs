@@ -791,6 +791,12 @@ async fn outbox_follows_write_order_and_pages(store: &dyn Store) -> Outcome {
     assert_eq!(paged, outbox);
     assert_eq!(store.outbox_since(outbox[2].seq, 2).await?, outbox[3..5]);
     assert_eq!(store.outbox_since(outbox[6].seq, 10).await?, Vec::new());
+
+    // The latest entries, newest first, for "recently changed".
+    let mut newest_first = outbox.clone();
+    newest_first.reverse();
+    assert_eq!(store.latest_outbox(3).await?, newest_first[..3]);
+    assert_eq!(store.latest_outbox(100).await?, newest_first);
     Ok(())
 }
 

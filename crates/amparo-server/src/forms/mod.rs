@@ -74,6 +74,8 @@ struct FormField {
     required: bool,
     hint: Option<String>,
     error: Option<String>,
+    /// Ids of the hint and error that describe the input.
+    described_by: String,
 }
 
 #[derive(Template)]
@@ -218,16 +220,27 @@ fn build_fields(
                 Input::Lines => selected.join("\n"),
                 _ => values.one(field.path).to_owned(),
             };
+            let id = format!("f-{}", field.path.replace('.', "-"));
+            let error = errors.get(field.path).cloned();
+            let described_by = [
+                hint.map(|_| format!("{id}-hint")),
+                error.as_ref().map(|_| format!("{id}-error")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
             FormField {
                 name: field.path,
-                id: format!("f-{}", field.path.replace('.', "-")),
+                id,
+                described_by,
                 label: i.t(&format!("field.{}", field.path)).to_owned(),
                 widget,
                 value,
                 choices,
                 required: field.required,
                 hint: hint.map(str::to_owned),
-                error: errors.get(field.path).cloned(),
+                error,
             }
         })
         .collect()

@@ -54,6 +54,12 @@ pub async fn present_statuses(
         .collect())
 }
 
+/// A moment in UTC to the minute, as people read it: `2026-11-29 20:15 UTC`.
+pub fn short_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}
+
 /// A hearing as listed.
 pub struct HearingRow {
     /// Date, time and UTC offset.
@@ -102,6 +108,16 @@ pub struct UnknownRow {
     since: String,
 }
 
+/// A recent change.
+pub struct ChangeRow {
+    href: String,
+    kind: String,
+    label: String,
+    what: String,
+    who: String,
+    when: String,
+}
+
 /// An open deadline.
 pub struct DeadlineRow {
     due: String,
@@ -120,6 +136,7 @@ struct DashboardPage {
     unknown: Vec<UnknownRow>,
     hearings: Vec<HearingRow>,
     deadlines: Vec<DeadlineRow>,
+    changes: Vec<ChangeRow>,
 }
 
 /// `GET /`
@@ -171,7 +188,27 @@ async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::
         .iter()
         .filter(|suggestion| suggestion.body.status == SuggestionStatus::Pending)
         .count();
+    let changes = app
+        .recent_changes(actor, 10)
+        .await?
+        .into_iter()
+        .map(|change| ChangeRow {
+            href: crate::forms::record_href(change.kind, change.id),
+            kind: i.t(&format!("kind.{}", change.kind)).to_owned(),
+            label: change.label(),
+            what: i
+                .t(match (change.version, change.record.is_some()) {
+                    (_, false) => "history.deleted",
+                    (1, true) => "history.created",
+                    (_, true) => "history.changed",
+                })
+                .to_owned(),
+            who: change.actor,
+            when: short_time(change.recorded_at),
+        })
+        .collect();
     Ok(DashboardPage {
+        changes,
         i,
         c: page.chrome("dashboard"),
         person_count: persons.len() as u64,
