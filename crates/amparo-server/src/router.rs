@@ -34,6 +34,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/persons"),
     ("GET", "/persons/{id}"),
+    ("GET", "/events"),
+    ("GET", "/events/{id}"),
     ("GET", "/cases"),
     ("GET", "/cases/{id}"),
     ("GET", "/proceedings"),
@@ -68,6 +70,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::dashboard))
         .route("/persons", get(pages::persons_page))
         .route("/persons/{id}", get(pages::person_page))
+        .route("/events", get(pages::events_page))
+        .route("/events/{id}", get(pages::event_page))
         .route("/cases", get(pages::cases_page))
         .route("/cases/{id}", get(pages::case_page))
         .route("/proceedings", get(pages::proceedings_page))

@@ -462,6 +462,12 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
         .unwrap()[0]
         .id;
     let capture = installation.app.list_captures(&actor).await.unwrap()[0].id;
+    let event = installation
+        .app
+        .list_records(&actor, amparo_model::RecordKind::Event)
+        .await
+        .unwrap()[0]
+        .id;
     for (lang, accept) in [("en", "en"), ("es", "es")] {
         let mut browser = Browser::new(&state);
         browser.accept_language = Some(accept);
@@ -472,6 +478,7 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
         {
             let id = match *route {
                 "/persons/{id}" => person,
+                "/events/{id}" => event,
                 "/cases/{id}" => case,
                 "/proceedings/{id}" => proceeding,
                 _ => capture,

@@ -34,6 +34,7 @@ pub fn record_href(kind: RecordKind, id: Uuid) -> String {
         RecordKind::Case => format!("/cases/{id}"),
         RecordKind::Proceeding => format!("/proceedings/{id}"),
         RecordKind::Capture => format!("/captures/{id}"),
+        RecordKind::Event => format!("/events/{id}"),
         _ => format!("/records/{kind}/{id}"),
     }
 }
@@ -51,7 +52,8 @@ fn nav_for(kind: RecordKind) -> &'static str {
         | RecordKind::Hearing
         | RecordKind::Deadline => "proceedings",
         RecordKind::Capture => "captures",
-        _ => "",
+        RecordKind::Event | RecordKind::Act | RecordKind::Involvement => "events",
+        _ => "records",
     }
 }
 

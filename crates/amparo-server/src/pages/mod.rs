@@ -3,11 +3,13 @@
 
 mod captures;
 mod dashboard;
+mod events;
 mod legal;
 mod persons;
 
 pub use captures::{capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
+pub use events::{event_page, events_page};
 pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
 pub use persons::{person_page, persons_page};
 
