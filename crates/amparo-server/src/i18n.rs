@@ -67,6 +67,11 @@ impl I18n {
             })
     }
 
+    /// The text for `key`, if the catalogue has it (for keys made from data, such as field names).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        catalogue(self.lang).get(key).map(String::as_str)
+    }
+
     /// The text for `key` with its `{name}` placeholders filled in.
     pub fn tf(&self, key: &str, arguments: &[(&str, &dyn Display)]) -> String {
         let mut text = self.t(key).to_owned();

@@ -660,6 +660,29 @@ fn display(i: I18n, field: &Field, value: &Value, labels: &HashMap<String, Strin
     }
 }
 
+fn generic_fields(i: I18n, json: &Value) -> Vec<Shown> {
+    let Some(map) = json.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(name, _)| name.as_str() != "sensitive")
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Null => return None,
+                Value::Array(items) if items.is_empty() => return None,
+                other => other.to_string(),
+            };
+            Some(Shown {
+                label: i
+                    .get(&format!("field.{name}"))
+                    .map_or_else(|| name.clone(), str::to_owned),
+                value: text,
+            })
+        })
+        .collect()
+}
+
 /// `GET /records/{kind}/{id}`: a record of a type without a page of its own.
 pub async fn record_page(
     State(state): State<AppState>,
@@ -689,7 +712,7 @@ pub async fn record_page(
         .as_ref()
         .map(Record::to_json)
         .unwrap_or_default();
-    let shown = fields
+    let mut shown: Vec<Shown> = fields
         .iter()
         .filter_map(|field| {
             let value = field
@@ -703,6 +726,10 @@ pub async fn record_page(
             })
         })
         .collect();
+    if fields.is_empty() {
+        // Types without a form (documents, suggestions, users): every top-level field as text.
+        shown = generic_fields(page.i, &json);
+    }
     render(&RecordPage {
         i: page.i,
         c: page.chrome(nav_for(kind)),
@@ -751,13 +778,8 @@ fn changed_fields(i: I18n, before: Option<&VersionedRecord>, after: &VersionedRe
         .into_iter()
         .filter(|name| old_map.get(*name) != new_map.get(*name))
         .map(|name| {
-            let key = format!("field.{name}");
-            let label = i.t(&key);
-            if label.starts_with('⟦') {
-                name.clone()
-            } else {
-                label.to_owned()
-            }
+            i.get(&format!("field.{name}"))
+                .map_or_else(|| name.clone(), str::to_owned)
         })
         .collect::<Vec<_>>()
         .join(", ")
