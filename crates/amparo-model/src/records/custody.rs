@@ -68,7 +68,10 @@ impl Fields for CustodyPeriod {
 
     fn short_label(&self) -> String {
         let from = self.period.start.map(|d| d.to_string()).unwrap_or_default();
-        let to = self.period.end.map(|d| d.to_string()).unwrap_or_default();
-        format!("{} {from}–{to}", self.status)
+        let to = self
+            .period
+            .end
+            .map_or_else(|| "…".to_owned(), |d| d.to_string());
+        format!("{} {from} – {to}", self.status)
     }
 }

@@ -27,6 +27,35 @@ use crate::i18n::I18n;
 use crate::pages::{Chrome, SignedIn, render};
 use crate::session::csrf_ok;
 
+/// Where a record belongs, for going back after it is saved: a custody period or testimony to
+/// its person, an act to its event, a hearing, docket entry or deadline to its proceeding (or
+/// case). `None` for records that stand on their own.
+fn parent_href(fields: &FormValues) -> Option<String> {
+    let id = |name: &str| Uuid::parse_str(fields.one(name)).ok();
+    [
+        ("person_id", "/persons"),
+        ("giver_id", "/persons"),
+        ("event_id", "/events"),
+        ("proceeding_id", "/proceedings"),
+        ("case_id", "/cases"),
+    ]
+    .iter()
+    .find_map(|(field, section)| id(field).map(|id| format!("{section}/{id}")))
+}
+
+/// Where to go once a record of `kind` is saved: its parent's page when it has one.
+fn after_save_href(kind: RecordKind, id: Uuid, values: &FormValues) -> String {
+    match kind {
+        RecordKind::CustodyPeriod
+        | RecordKind::Testimony
+        | RecordKind::Act
+        | RecordKind::Hearing
+        | RecordKind::DocketEntry
+        | RecordKind::Deadline => parent_href(values).unwrap_or_else(|| record_href(kind, id)),
+        _ => record_href(kind, id),
+    }
+}
+
 /// The page a record is best shown on.
 pub fn record_href(kind: RecordKind, id: Uuid) -> String {
     match kind {
@@ -36,6 +65,51 @@ pub fn record_href(kind: RecordKind, id: Uuid) -> String {
         RecordKind::Capture => format!("/captures/{id}"),
         RecordKind::Event => format!("/events/{id}"),
         _ => format!("/records/{kind}/{id}"),
+    }
+}
+
+/// A record's label in the page language: vocabulary terms shown by their labels.
+pub fn record_label(i: I18n, version: &VersionedRecord) -> String {
+    use amparo_model::vocab::VocabularyId as V;
+    let Some(record) = &version.record else {
+        return version.label();
+    };
+    match record {
+        Record::CustodyPeriod(period) => {
+            let from = period
+                .period
+                .start
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let to = period
+                .period
+                .end
+                .map_or_else(|| i.t("person.ongoing").to_owned(), |d| d.to_string());
+            format!(
+                "{}, {from} – {to}",
+                i.term(V::CustodyStatus, &period.status)
+            )
+        }
+        Record::Act(act) => {
+            let when = act
+                .period
+                .start
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default();
+            format!("{}{when}", i.term(V::ActType, &act.act_type))
+        }
+        Record::Involvement(involvement) => i.term(V::InvolvementDegree, &involvement.degree),
+        Record::Information(information) => format!(
+            "{} ({})",
+            i.term(V::SourceKind, &information.source_kind),
+            i.term(V::Reliability, &information.reliability)
+        ),
+        Record::Hearing(hearing) => format!(
+            "{}, {}",
+            i.term(V::HearingKind, &hearing.kind),
+            hearing.starts_at.date()
+        ),
+        _ => version.label(),
     }
 }
 
@@ -131,7 +205,7 @@ async fn reference_choices(
             .list_records(page.actor(), kind)
             .await?
             .into_iter()
-            .map(|record| (record.id, record.label()))
+            .map(|record| (record.id, record_label(page.i, &record)))
             .collect();
         records.sort_by(|a, b| a.1.cmp(&b.1));
         choices.insert(kind, records);
@@ -275,7 +349,7 @@ async fn form_page(
             i.tf("form.new_title", &[("kind", &kind_label(i, kind))]),
             format!("/records/{kind}/new"),
             0,
-            format!("/records/{kind}"),
+            parent_href(values).unwrap_or_else(|| format!("/records/{kind}")),
         ),
     };
     // Errors of list items (`nationalities[0]`) belong to their field; errors of fields the
@@ -453,7 +527,7 @@ pub async fn create(
         Ok(Ok(record)) => record,
     };
     match state.app.create_record(page.actor(), record).await {
-        Ok(created) => Redirect::to(&record_href(kind, created.id)).into_response(),
+        Ok(created) => Redirect::to(&after_save_href(kind, created.id, &values)).into_response(),
         Err(error) => match explain(page.i, error) {
             Ok((errors, general)) => {
                 form_page(&state, &page, kind, fields, &values, errors, general, None).await
@@ -551,7 +625,7 @@ pub async fn update(
         .update_record(page.actor(), id, version, record)
         .await
     {
-        Ok(_) => Redirect::to(&record_href(kind, id)).into_response(),
+        Ok(_) => Redirect::to(&after_save_href(kind, id, &values)).into_response(),
         Err(error) => match explain(page.i, error) {
             Ok((errors, general)) => {
                 form_page(
@@ -605,7 +679,7 @@ pub async fn records_page(
         .iter()
         .map(|record| Row {
             href: record_href(kind, record.id),
-            label: record.label(),
+            label: record_label(page.i, record),
         })
         .collect();
     rows.sort_by(|a, b| a.label.cmp(&b.label));
@@ -735,7 +809,11 @@ pub async fn record_page(
         c: page.chrome(nav_for(kind)),
         kind: kind.to_string(),
         id: id.to_string(),
-        title: format!("{}: {}", kind_label(page.i, kind), current.label()),
+        title: format!(
+            "{}: {}",
+            kind_label(page.i, kind),
+            record_label(page.i, &current)
+        ),
         fields: shown,
         editable: form_fields(kind).is_some() && page.actor().may_write(),
     })
@@ -801,8 +879,10 @@ pub async fn history_page(
     };
     let i = page.i;
     let label = history
-        .last()
-        .map(VersionedRecord::label)
+        .iter()
+        .rev()
+        .find(|version| version.record.is_some())
+        .map(|version| record_label(i, version))
         .unwrap_or_default();
     let versions = history
         .iter()

@@ -195,7 +195,7 @@ async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::
         .map(|change| ChangeRow {
             href: crate::forms::record_href(change.kind, change.id),
             kind: i.t(&format!("kind.{}", change.kind)).to_owned(),
-            label: change.label(),
+            label: crate::forms::record_label(i, &change),
             what: i
                 .t(match (change.version, change.record.is_some()) {
                     (_, false) => "history.deleted",

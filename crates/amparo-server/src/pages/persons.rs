@@ -134,7 +134,11 @@ async fn build_list(
         i,
         c: page.chrome("persons"),
         show_names: rows.iter().any(|row| row.name.is_some()),
-        count_text: i.tf("persons.count", &[("count", &rows.len())]),
+        count_text: if rows.len() == 1 {
+            i.t("persons.count_one").to_owned()
+        } else {
+            i.tf("persons.count", &[("count", &rows.len())])
+        },
         rows,
         statuses: vocabulary(VocabularyId::CustodyStatus)
             .terms
