@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -41,6 +42,7 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/proceedings"),
     ("GET", "/proceedings/{id}"),
     ("GET", "/captures"),
+    ("GET", "/captures/new"),
     ("GET", "/captures/{id}"),
     ("GET", "/captures/{id}/content"),
     ("GET", "/records"),
@@ -55,6 +57,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
 pub const FORM_ROUTES: &[(&str, &str)] = &[
     ("POST", "/logout"),
     ("POST", "/language"),
+    ("POST", "/captures/new"),
+    ("POST", "/captures/url"),
     ("POST", "/records/{kind}/new"),
     ("POST", "/records/{kind}/{id}/edit"),
 ];
@@ -77,6 +81,13 @@ pub fn router(state: AppState) -> Router {
         .route("/proceedings", get(pages::proceedings_page))
         .route("/proceedings/{id}", get(pages::proceeding_page))
         .route("/captures", get(pages::captures_page))
+        .route(
+            "/captures/new",
+            get(pages::capture_form)
+                .post(pages::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/captures/url", post(pages::capture_url))
         .route("/captures/{id}", get(pages::capture_page))
         .route("/captures/{id}/content", get(pages::capture_content))
         .route("/records", get(forms::kinds_page))

@@ -808,3 +808,193 @@ async fn a_person_and_his_custody_are_recorded_through_the_forms() {
         2
     );
 }
+
+fn multipart_body(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(file_name) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn upload(browser: &mut Browser, parts: &[(&str, Option<&str>, &[u8])]) -> Answer {
+    let boundary = "amparo-test-boundary";
+    browser
+        .send(
+            Request::post("/captures/new")
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(multipart_body(boundary, parts)))
+                .unwrap(),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn files_and_pages_are_captured_from_the_interface() {
+    let installation = installation().await;
+    // A small upload limit, to see it refused.
+    let data = installation.app.data_dir().to_owned();
+    let config = std::fs::read_to_string(data.join("config.toml")).unwrap();
+    std::fs::write(
+        data.join("config.toml"),
+        config.replace("max_upload_bytes = 1073741824", "max_upload_bytes = 4096"),
+    )
+    .unwrap();
+    let app = amparo_app::installation::open(&data).await.unwrap();
+    assert_eq!(app.settings().server.max_upload_bytes, 4096);
+    let state = AppState::new(app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let form = browser.get("/captures/new").await;
+    check_page("/captures/new", &form.body, "en");
+    let csrf = hidden_field(&form.body, "csrf");
+    let admin = Actor::cli("tester");
+    let captures = || async { app.list_captures(&admin).await.unwrap().len() };
+
+    let forged = upload(
+        &mut browser,
+        &[("csrf", None, b"x"), ("file", Some("a.txt"), b"hello")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let missing = upload(&mut browser, &[("file", Some("a.txt"), b"hello")]).await;
+    assert_eq!(
+        missing.status,
+        StatusCode::FORBIDDEN,
+        "the token must come first"
+    );
+    let too_large = upload(
+        &mut browser,
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            ("file", Some("big.bin"), &[7u8; 5000]),
+        ],
+    )
+    .await;
+    assert_eq!(too_large.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_large.body.contains("4096"), "{}", too_large.body);
+    assert_eq!(captures().await, 0, "nothing was stored");
+    let tmp = std::fs::read_dir(data.join("tmp")).map_or(0, |entries| entries.count());
+    assert_eq!(tmp, 0, "no temporary upload is left behind");
+
+    let saved = upload(
+        &mut browser,
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            (
+                "file",
+                Some("../../statement.txt"),
+                b"Declaracion de la familia",
+            ),
+            ("note", None, b"from the family"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let capture = app.list_captures(&admin).await.unwrap().remove(0);
+    assert_eq!(saved.location(), format!("/captures/{}", capture.id));
+    assert_eq!(
+        app.capture_content(&admin, capture.id).await.unwrap(),
+        b"Declaracion de la familia"
+    );
+    let page = browser.get(saved.location()).await;
+    assert!(
+        page.body.contains("statement.txt"),
+        "the name without its folders"
+    );
+    assert!(page.body.contains("from the family"));
+
+    // A page inside this machine is refused unless the configuration allows it.
+    let refused = browser
+        .post(
+            "/captures/url",
+            &[("csrf", &csrf), ("url", "http://127.0.0.1:9/x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("fetch.allow"), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"http://127.0.0.1:9/x\""),
+        "the address stays"
+    );
+    let forged = browser
+        .post(
+            "/captures/url",
+            &[("csrf", "x"), ("url", "http://127.0.0.1:9/x")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(captures().await, 1);
+}
+
+#[tokio::test]
+async fn every_form_refuses_a_forged_token() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let admin = Actor::cli("tester");
+    let person = installation
+        .app
+        .create(&admin, Person::default())
+        .await
+        .unwrap();
+    for (_, route) in amparo_server::FORM_ROUTES {
+        let path = route
+            .replace("{kind}", "person")
+            .replace("{id}", &person.id.to_string());
+        let answer = if path == "/captures/new" {
+            upload(
+                &mut browser,
+                &[("csrf", None, b"forged"), ("file", Some("a"), b"a")],
+            )
+            .await
+        } else {
+            browser
+                .post(
+                    &path,
+                    &[("csrf", "forged"), ("lang", "es"), ("url", "http://x/")],
+                )
+                .await
+        };
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            answer.body
+        );
+        assert!(answer.body.contains("csrf_failed"), "{path}");
+    }
+    assert_eq!(
+        browser.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    assert_eq!(
+        installation
+            .app
+            .get::<Person>(&admin, person.id)
+            .await
+            .unwrap()
+            .version,
+        1,
+        "nothing was written"
+    );
+}

@@ -20,7 +20,7 @@ use crate::api::extract::{ApiActor, ApiJson, ApiPath};
 use crate::api::records::{location, parse_id};
 
 /// Room allowed beyond the file for the other form fields and the multipart framing.
-const FORM_OVERHEAD: u64 = 1 << 20;
+pub(crate) const FORM_OVERHEAD: u64 = 1 << 20;
 /// The most bytes a text field (`note`, `case`) may have.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 
@@ -43,7 +43,7 @@ fn created(capture: amparo_app::Versioned<Capture>) -> Response {
 
 /// The last component of an uploaded file's name, without anything a file system would read
 /// as a folder or a device.
-fn safe_file_name(name: Option<&str>) -> String {
+pub(crate) fn safe_file_name(name: Option<&str>) -> String {
     let name = name
         .unwrap_or_default()
         .rsplit(['/', '\\'])
@@ -63,7 +63,7 @@ fn safe_file_name(name: Option<&str>) -> String {
 }
 
 /// Reads a small text field, refusing one longer than [`MAX_TEXT_FIELD`].
-async fn text_field(mut field: Field<'_>, name: &str) -> Result<String, ApiError> {
+pub(crate) async fn text_field(mut field: Field<'_>, name: &str) -> Result<String, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await? {
         bytes.extend_from_slice(&chunk);
@@ -163,7 +163,7 @@ pub async fn upload(
     Ok(created(capture))
 }
 
-async fn stream_to_file(
+pub(crate) async fn stream_to_file(
     mut field: Field<'_>,
     path: &std::path::Path,
     limit: u64,

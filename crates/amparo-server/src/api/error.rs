@@ -84,6 +84,16 @@ impl ApiError {
         )
     }
 
+    /// The message, for a page that shows the same failure.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code

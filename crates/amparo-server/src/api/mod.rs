@@ -6,8 +6,8 @@
 //! signed-in session plus its CSRF token; errors are `{"error": {"code", "message", "field"}}`
 //! with the stable codes of `docs/api-errors.md`.
 
-mod captures;
-mod error;
+pub(crate) mod captures;
+pub(crate) mod error;
 mod extract;
 mod openapi;
 mod records;

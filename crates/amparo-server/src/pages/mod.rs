@@ -1,12 +1,14 @@
 //! The HTML interface's pages. Each handler takes [`SignedIn`] (pages need a session; without
 //! one the browser is sent to the sign-in page), calls `amparo-app`, and renders a template.
 
+mod capture_new;
 mod captures;
 mod dashboard;
 mod events;
 mod legal;
 mod persons;
 
+pub use capture_new::{capture_form, capture_url, upload};
 pub use captures::{capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
 pub use events::{event_page, events_page};
