@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use amparo_app::{App, AppError, Versioned, build_timeline};
 use amparo_model::records::{
     Act, Case, ClaimRef, CustodyPeriod, Event, Hearing, Information, Person, Place, Proceeding,
+    Testimony,
 };
 use amparo_model::vocab::{VocabularyId, vocabulary};
 use amparo_model::{CustodyPeriodId, PersonId, PlaceId};
@@ -205,6 +206,13 @@ struct Field {
     value: String,
 }
 
+struct TestimonyRow {
+    id: String,
+    given_on: String,
+    language: String,
+    consent: String,
+}
+
 #[derive(Template)]
 #[template(path = "person.html")]
 struct PersonPage {
@@ -221,6 +229,7 @@ struct PersonPage {
     proceedings: Vec<ProceedingRow>,
     hearings: Vec<HearingRow>,
     sources: Vec<SourceRow>,
+    testimonies: Vec<TestimonyRow>,
 }
 
 /// `GET /persons/{id}`
@@ -469,7 +478,20 @@ async fn build_person(app: &App, page: &SignedIn, id: uuid::Uuid) -> Result<Pers
         })
         .collect();
 
+    let testimonies = app
+        .list::<Testimony>(actor)
+        .await?
+        .into_iter()
+        .filter(|testimony| testimony.body.giver_id == person_id)
+        .map(|testimony| TestimonyRow {
+            id: testimony.id.to_string(),
+            given_on: testimony.body.given_on.to_string(),
+            language: testimony.body.language.clone(),
+            consent: join_terms(i, VocabularyId::ConsentScope, &testimony.body.consent),
+        })
+        .collect();
     Ok(PersonPage {
+        testimonies,
         i,
         c: page.chrome("persons"),
         id: id.to_string(),
