@@ -86,11 +86,7 @@ impl App {
         // The person must exist and be visible to the actor.
         self.get_record(actor, RecordKind::Person, person_id.0)
             .await?;
-        let periods: Vec<Versioned<CustodyPeriod>> = self.list(actor).await?;
-        Ok(periods
-            .into_iter()
-            .filter(|period| period.body.person_id == person_id)
-            .collect())
+        self.referring(actor, RecordKind::Person, person_id.0).await
     }
 
     /// A person's custody timeline, ordered, with undocumented gaps shown as unknown.

@@ -415,6 +415,22 @@ impl App {
         to_typed(self.get_record(actor, T::KIND, id).await?)
     }
 
+    /// The records of type `T` that link to the record `target_id` of `target_kind` (the custody
+    /// periods of a person, the hearings of a proceeding), through the store's reference index.
+    pub async fn referring<T: RecordBody>(
+        &self,
+        actor: &Actor,
+        target_kind: RecordKind,
+        target_id: Uuid,
+    ) -> Result<Vec<Versioned<T>>, AppError> {
+        self.store
+            .referring(T::KIND, target_kind, target_id)
+            .await?
+            .into_iter()
+            .map(|stored| to_typed(self.read_version(actor, stored)?))
+            .collect()
+    }
+
     /// Lists records of a known type.
     pub async fn list<T: RecordBody>(&self, actor: &Actor) -> Result<Vec<Versioned<T>>, AppError> {
         self.list_records(actor, T::KIND)

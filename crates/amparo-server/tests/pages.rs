@@ -539,6 +539,22 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
         assert!(persons.body.contains("class=\"unknown\""));
         let person_page = browser.get(&format!("/persons/{person}")).await;
         assert!(person_page.body.contains("<svg"), "the timeline is drawn");
+        // P-0021's custody is supported by a news article (through the reference index).
+        let p0021 = installation
+            .app
+            .list::<Person>(&actor)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|person| person.body.pseudonym == "P-0021")
+            .unwrap();
+        let sourced = browser.get(&format!("/persons/{}", p0021.id)).await;
+        let article = if lang == "en" {
+            "News article"
+        } else {
+            "Artículo periodístico"
+        };
+        assert!(sourced.body.contains(article), "{}", sourced.body);
         assert_eq!(
             browser.get("/persons/not-an-id").await.status,
             StatusCode::NOT_FOUND

@@ -53,6 +53,15 @@ pub trait Store: Send + Sync + 'static {
         options: &ListOptions,
     ) -> Result<Vec<StoredVersion>, StoreError>;
 
+    /// The current, undeleted records of `kind` whose current version links to the record
+    /// `target_id` of `target_kind`, ordered by id.
+    async fn referring(
+        &self,
+        kind: RecordKind,
+        target_kind: RecordKind,
+        target_id: Uuid,
+    ) -> Result<Vec<StoredVersion>, StoreError>;
+
     /// Every version of a record, oldest first.
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError>;
 

@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::types::{
-    from_micros, join_body, optional_micros, parse_id, parse_kind, split_body, to_micros,
+    from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
+    to_micros,
 };
 use crate::{ApiTokenRow, Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
 
@@ -169,6 +170,23 @@ impl Store for PostgresStore {
                 .bind(deleted)
                 .execute(&mut *transaction)
                 .await?;
+            sqlx::query("DELETE FROM record_refs WHERE kind = $1 AND id = $2")
+                .bind(kind)
+                .bind(&id)
+                .execute(&mut *transaction)
+                .await?;
+            for (target_kind, target_id) in references_of(change.kind, change.body.as_ref()) {
+                sqlx::query(
+                    "INSERT INTO record_refs (kind, id, target_kind, target_id) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(kind)
+                .bind(&id)
+                .bind(target_kind.as_str())
+                .bind(target_id.to_string())
+                .execute(&mut *transaction)
+                .await?;
+            }
             written.push(StoredVersion {
                 kind: change.kind,
                 id: change.id,
@@ -240,6 +258,28 @@ impl Store for PostgresStore {
                 .unwrap_or_default(),
         )
         .bind(options.limit.map(i64::from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn referring(
+        &self,
+        kind: RecordKind,
+        target_kind: RecordKind,
+        target_id: Uuid,
+    ) -> Result<Vec<StoredVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+             FROM record_refs r
+             JOIN record_heads h ON h.kind = r.kind AND h.id = r.id
+             JOIN record_versions v ON v.kind = h.kind AND v.id = h.id AND v.version = h.version
+             WHERE r.target_kind = $1 AND r.target_id = $2 AND r.kind = $3 AND NOT h.deleted
+             ORDER BY r.id",
+        )
+        .bind(target_kind.as_str())
+        .bind(target_id.to_string())
+        .bind(kind.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(version_from_row).collect()

@@ -149,3 +149,25 @@ pub(crate) fn parse_id(text: &str) -> Result<Uuid, StoreError> {
 pub(crate) fn optional_micros(micros: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
     micros.map(from_micros).transpose()
 }
+
+/// The records a body links to, as (kind, id), without repeats; nothing for a tombstone or a
+/// body that is not a valid record (the application validates before writing).
+pub(crate) fn references_of(
+    kind: RecordKind,
+    body: Option<&serde_json::Value>,
+) -> Vec<(RecordKind, Uuid)> {
+    let Some(body) = body else {
+        return Vec::new();
+    };
+    let Ok(record) = amparo_model::Record::from_json(kind, body.clone()) else {
+        return Vec::new();
+    };
+    let mut targets: Vec<(RecordKind, Uuid)> = record
+        .references()
+        .into_iter()
+        .map(|reference| (reference.kind, reference.id))
+        .collect();
+    targets.sort();
+    targets.dedup();
+    targets
+}

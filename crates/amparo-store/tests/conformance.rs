@@ -94,6 +94,7 @@ conformance! {
     api_tokens_are_found_by_hash_listed_touched_and_revoked(store),
     api_token_id_and_hash_are_unique(store),
     every_record_kind_round_trips(store),
+    references_follow_the_current_version(store),
     concurrent_writers_leave_a_complete_outbox(shared),
     sensitive_member_is_stored_apart(db),
     stored_versions_cannot_be_altered(db),
@@ -427,6 +428,96 @@ fn person(pseudonym: &str) -> Value {
 
 // ---------------------------------------------------------------------------------------------
 // Versions, conflicts and tombstones.
+
+fn custody(person: Uuid, status: &str) -> Value {
+    json!({"person_id": person, "status": status, "period": {"start": "2025-03-16"}})
+}
+
+async fn references_follow_the_current_version(store: &dyn Store) -> Outcome {
+    let (case, first, second) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    create(store, RecordKind::Case, case, json!({"title": "CECOT"})).await?;
+    let mut in_case = person("P-0001");
+    in_case["case_ids"] = json!([case]);
+    create(store, RecordKind::Person, first, in_case).await?;
+    create(store, RecordKind::Person, second, person("P-0002")).await?;
+    let periods: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+    create(
+        store,
+        RecordKind::CustodyPeriod,
+        periods[0],
+        custody(first, "removed"),
+    )
+    .await?;
+    create(
+        store,
+        RecordKind::CustodyPeriod,
+        periods[1],
+        custody(first, "released"),
+    )
+    .await?;
+    create(
+        store,
+        RecordKind::CustodyPeriod,
+        periods[2],
+        custody(second, "released"),
+    )
+    .await?;
+
+    let of = |target: Uuid| store.referring(RecordKind::CustodyPeriod, RecordKind::Person, target);
+    let mut want = vec![periods[0], periods[1]];
+    want.sort();
+    assert_eq!(ids(&of(first).await?), want);
+    assert_eq!(ids(&of(second).await?), [periods[2]]);
+    assert_eq!(
+        ids(&store
+            .referring(RecordKind::Person, RecordKind::Case, case)
+            .await?),
+        [first]
+    );
+    // Another kind pointing at the same person is not mixed in.
+    assert!(
+        store
+            .referring(RecordKind::Act, RecordKind::Person, first)
+            .await?
+            .is_empty()
+    );
+
+    // A new version that points elsewhere moves the reference; a tombstone drops it.
+    write_one(
+        store,
+        change(
+            RecordKind::CustodyPeriod,
+            periods[1],
+            1,
+            Some(custody(second, "released")),
+        ),
+    )
+    .await?;
+    write_one(
+        store,
+        change(RecordKind::CustodyPeriod, periods[0], 1, None),
+    )
+    .await?;
+    assert!(of(first).await?.is_empty());
+    let mut want = vec![periods[1], periods[2]];
+    want.sort();
+    let moved = of(second).await?;
+    assert_eq!(ids(&moved), want);
+    assert!(moved.iter().all(|version| !version.deleted));
+    // Restoring the tombstoned period brings its reference back.
+    write_one(
+        store,
+        change(
+            RecordKind::CustodyPeriod,
+            periods[0],
+            2,
+            Some(custody(first, "removed")),
+        ),
+    )
+    .await?;
+    assert_eq!(ids(&of(first).await?), [periods[0]]);
+    Ok(())
+}
 
 async fn create_then_get_returns_what_was_written(store: &dyn Store) -> Outcome {
     let kind = RecordKind::Person;

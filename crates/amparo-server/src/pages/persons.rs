@@ -9,7 +9,7 @@ use amparo_model::records::{
     Testimony,
 };
 use amparo_model::vocab::{VocabularyId, vocabulary};
-use amparo_model::{CustodyPeriodId, PersonId, PlaceId};
+use amparo_model::{CustodyPeriodId, PersonId, PlaceId, RecordKind};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -406,18 +406,17 @@ async fn build_person(app: &App, page: &SignedIn, id: uuid::Uuid) -> Result<Pers
         })
         .collect();
 
-    let events: HashMap<uuid::Uuid, String> = app
-        .list::<Event>(actor)
-        .await?
-        .into_iter()
-        .map(|event| (event.id, event.body.title))
-        .collect();
-    let acts: Vec<Versioned<Act>> = app
-        .list::<Act>(actor)
-        .await?
-        .into_iter()
-        .filter(|act| act.body.victim_id == person_id)
-        .collect();
+    // Everything below comes from the reference index: only this person's records are read.
+    let acts: Vec<Versioned<Act>> = app.referring(actor, RecordKind::Person, id).await?;
+    let mut events: HashMap<uuid::Uuid, String> = HashMap::new();
+    for act in &acts {
+        let event_id = act.body.event_id.0;
+        if !events.contains_key(&event_id)
+            && let Ok(event) = app.get::<Event>(actor, event_id).await
+        {
+            events.insert(event_id, event.body.title);
+        }
+    }
     let act_ids: Vec<uuid::Uuid> = acts.iter().map(|act| act.id).collect();
     let act_rows = acts
         .iter()
@@ -436,50 +435,62 @@ async fn build_person(app: &App, page: &SignedIn, id: uuid::Uuid) -> Result<Pers
         })
         .collect();
 
-    let proceedings: Vec<Versioned<Proceeding>> = app
-        .list::<Proceeding>(actor)
-        .await?
-        .into_iter()
-        .filter(|proceeding| proceeding.body.person_ids.contains(&person_id))
-        .collect();
+    let proceedings: Vec<Versioned<Proceeding>> =
+        app.referring(actor, RecordKind::Person, id).await?;
     let mut hearings: Vec<Hearing> = app
-        .list::<Hearing>(actor)
+        .referring::<Hearing>(actor, RecordKind::Person, id)
         .await?
         .into_iter()
         .map(|hearing| hearing.body)
-        .filter(|hearing| {
-            hearing.participant_ids.contains(&person_id)
-                || hearing
-                    .proceeding_id
-                    .is_some_and(|proceeding| proceedings.iter().any(|p| p.id == proceeding.0))
-        })
         .collect();
+    for proceeding in &proceedings {
+        for hearing in app
+            .referring::<Hearing>(actor, RecordKind::Proceeding, proceeding.id)
+            .await?
+        {
+            if !hearing.body.participant_ids.contains(&person_id) {
+                hearings.push(hearing.body);
+            }
+        }
+    }
     hearings.sort_by_key(|hearing| hearing.starts_at);
 
-    let sources = app
-        .list::<Information>(actor)
-        .await?
-        .into_iter()
-        .filter_map(|information| {
-            let claim = match information.body.claim {
-                ClaimRef::Person(claimed) if claimed == person_id => i.t("person.details"),
-                ClaimRef::CustodyPeriod(period) if period_ids.contains(&period.0) => {
-                    i.t("person.periods")
+    let mut claims: Vec<(Information, &str)> = Vec::new();
+    for (target_kind, target_ids, claim) in [
+        (RecordKind::Person, vec![id], i.t("person.details")),
+        (RecordKind::CustodyPeriod, period_ids, i.t("person.periods")),
+        (RecordKind::Act, act_ids, i.t("person.acts")),
+    ] {
+        for target_id in target_ids {
+            for information in app
+                .referring::<Information>(actor, target_kind, target_id)
+                .await?
+            {
+                // Only the information whose claim (not its source) is this record.
+                let claimed = match information.body.claim {
+                    ClaimRef::Person(other) => other.0 == target_id,
+                    ClaimRef::CustodyPeriod(other) => other.0 == target_id,
+                    ClaimRef::Act(other) => other.0 == target_id,
+                    ClaimRef::Event(_) => false,
+                };
+                if claimed {
+                    claims.push((information.body, claim));
                 }
-                ClaimRef::Act(act) if act_ids.contains(&act.0) => i.t("person.acts"),
-                _ => return None,
-            };
-            Some(SourceRow {
-                claim: claim.to_owned(),
-                source_kind: i.term(VocabularyId::SourceKind, &information.body.source_kind),
-                reliability: i.term(VocabularyId::Reliability, &information.body.reliability),
-                locator: information.body.locator,
-            })
+            }
+        }
+    }
+    let sources = claims
+        .into_iter()
+        .map(|(information, claim)| SourceRow {
+            claim: claim.to_owned(),
+            source_kind: i.term(VocabularyId::SourceKind, &information.source_kind),
+            reliability: i.term(VocabularyId::Reliability, &information.reliability),
+            locator: information.locator,
         })
         .collect();
 
     let testimonies = app
-        .list::<Testimony>(actor)
+        .referring::<Testimony>(actor, RecordKind::Person, id)
         .await?
         .into_iter()
         .filter(|testimony| testimony.body.giver_id == person_id)
