@@ -17,6 +17,7 @@ pub mod installation;
 mod media;
 mod query;
 mod records;
+mod views;
 mod tokens;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ pub use gc::GcReport;
 pub use media::sniff_media_type;
 pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
+pub use views::{ListPage, PresentStatus};
 pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
 
 use config::Settings;
@@ -46,6 +48,7 @@ pub struct App {
     blobs: BlobStore,
     settings: Settings,
     data_dir: PathBuf,
+    views: Arc<views::Views>,
 }
 
 impl std::fmt::Debug for App {
@@ -70,6 +73,7 @@ impl App {
             blobs,
             settings,
             data_dir,
+            views: Arc::default(),
         }
     }
 

@@ -1014,3 +1014,53 @@ async fn every_form_refuses_a_forged_token() {
         "nothing was written"
     );
 }
+
+#[tokio::test]
+async fn the_persons_list_pages_and_filters() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    for index in 0..120 {
+        let nationality = if index % 3 == 0 { "SV" } else { "VE" };
+        installation
+            .app
+            .create(
+                &admin,
+                Person {
+                    nationalities: vec![nationality.to_owned()],
+                    ..Person::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let first = browser.get("/persons").await;
+    assert!(
+        first.body.contains("120 persons"),
+        "the count covers every page"
+    );
+    assert_eq!(
+        first.body.matches("<tr>").count() + first.body.matches("<tr class").count(),
+        101
+    );
+    assert!(first.body.contains("P-0100") && !first.body.contains("P-0101"));
+    let marker = "href=\"/persons?after=";
+    let start = first.body.find(marker).expect("a next-page link") + "href=\"".len();
+    let next = first.body[start..].split('"').next().unwrap().to_owned();
+    let second = browser.get(&next).await;
+    check_page("/persons (page 2)", &second.body, "en");
+    assert!(second.body.contains("P-0101") && second.body.contains("P-0120"));
+    assert!(!second.body.contains("P-0100"));
+    assert!(
+        !second.body.contains("rel=\"next\""),
+        "the last page has no next link"
+    );
+    let salvadorans = browser.get("/persons?nationality=SV").await;
+    assert!(
+        salvadorans.body.contains("40 persons"),
+        "every third person is SV"
+    );
+    assert!(!salvadorans.body.contains("rel=\"next\""));
+}

@@ -1,13 +1,11 @@
 //! The dashboard: counts, persons whose whereabouts are unknown, what comes next.
 
-use std::collections::HashMap;
-
-use amparo_app::{App, Versioned, build_timeline};
+use amparo_app::App;
+use amparo_model::RecordKind;
 use amparo_model::records::{
-    CustodyPeriod, Deadline, Hearing, HearingStatus, Person, Suggestion, SuggestionStatus,
+    Deadline, Hearing, HearingStatus, Person, Suggestion, SuggestionStatus,
 };
 use amparo_model::vocab::VocabularyId;
-use amparo_model::{CustodyPeriodId, PersonId, RecordKind};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -16,43 +14,6 @@ use time::OffsetDateTime;
 use super::{Chrome, SignedIn, render};
 use crate::AppState;
 use crate::i18n::I18n;
-
-/// A person's present custody status, from the last segment of the timeline.
-pub struct PresentStatus {
-    /// The status term, `None` when no custody is recorded.
-    pub term: Option<String>,
-    /// Since when.
-    pub since: String,
-}
-
-/// Every person's present custody status.
-pub async fn present_statuses(
-    app: &App,
-    actor: &amparo_app::Actor,
-) -> Result<HashMap<PersonId, PresentStatus>, amparo_app::AppError> {
-    let mut periods: HashMap<PersonId, Vec<(CustodyPeriodId, CustodyPeriod)>> = HashMap::new();
-    for period in app.list::<CustodyPeriod>(actor).await? {
-        periods
-            .entry(period.body.person_id)
-            .or_default()
-            .push((CustodyPeriodId(period.id), period.body));
-    }
-    Ok(periods
-        .into_iter()
-        .map(|(person, periods)| {
-            let timeline = build_timeline(periods);
-            let last = timeline.last();
-            let status = PresentStatus {
-                term: last.and_then(|segment| segment.status.clone()),
-                since: last
-                    .and_then(|segment| segment.from)
-                    .map(|date| date.to_string())
-                    .unwrap_or_default(),
-            };
-            (person, status)
-        })
-        .collect())
-}
 
 /// A moment in UTC to the minute, as people read it: `2026-11-29 20:15 UTC`.
 pub fn short_time(at: OffsetDateTime) -> String {
@@ -150,19 +111,25 @@ pub async fn dashboard(State(state): State<AppState>, page: SignedIn) -> Respons
 async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::AppError> {
     let actor = page.actor();
     let i = page.i;
-    let statuses = present_statuses(app, actor).await?;
-    let persons: Vec<Versioned<Person>> = app.list(actor).await?;
-    let mut unknown: Vec<UnknownRow> = persons
-        .iter()
-        .filter_map(|person| {
-            let status = statuses.get(&PersonId(person.id))?;
-            (status.term.as_deref() == Some("whereabouts-unknown")).then(|| UnknownRow {
-                id: person.id.to_string(),
-                pseudonym: person.body.pseudonym.clone(),
-                since: i.tf("dashboard.unknown_since", &[("date", &status.since)]),
-            })
-        })
-        .collect();
+    let statuses = app.present_statuses(actor).await?;
+    let mut unknown: Vec<UnknownRow> = Vec::new();
+    for (person_id, status) in statuses.iter() {
+        if status.status.as_deref() != Some("whereabouts-unknown") {
+            continue;
+        }
+        let Ok(person) = app.get::<Person>(actor, person_id.0).await else {
+            continue;
+        };
+        let since = status
+            .since
+            .map(|date| date.to_string())
+            .unwrap_or_default();
+        unknown.push(UnknownRow {
+            id: person.id.to_string(),
+            pseudonym: person.body.pseudonym,
+            since: i.tf("dashboard.unknown_since", &[("date", &since)]),
+        });
+    }
     unknown.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
     let now = OffsetDateTime::now_utc();
     let mut hearings: Vec<Hearing> = app
@@ -211,7 +178,7 @@ async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::
         changes,
         i,
         c: page.chrome("dashboard"),
-        person_count: persons.len() as u64,
+        person_count: app.count_records(RecordKind::Person).await?,
         capture_count: app.count_records(RecordKind::Capture).await?,
         proceeding_count: app.count_records(RecordKind::Proceeding).await?,
         review_count,

@@ -2,6 +2,7 @@
 //! acts he suffered, his proceedings and hearings, and the sources of every claim.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
 use amparo_app::{App, AppError, Versioned, build_timeline};
 use amparo_model::records::{
@@ -9,14 +10,14 @@ use amparo_model::records::{
     Testimony,
 };
 use amparo_model::vocab::{VocabularyId, vocabulary};
-use amparo_model::{CustodyPeriodId, PersonId, PlaceId, RecordKind};
+use amparo_model::{CustodyPeriodId, PersonId, PlaceId, Record, RecordKind};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::dashboard::{HearingRow, hearing_row, present_statuses};
+use super::dashboard::{HearingRow, hearing_row};
 use super::{Chrome, SignedIn, parse_id, render};
 use crate::AppState;
 use crate::i18n::I18n;
@@ -31,6 +32,8 @@ pub struct PersonFilters {
     case: String,
     #[serde(default)]
     nationality: String,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 struct PersonRow {
@@ -62,6 +65,8 @@ struct PersonsPage {
     nationalities: Vec<Choice>,
     filtered: bool,
     can_create: bool,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
 /// `GET /persons?status=&case=&nationality=`
@@ -76,6 +81,9 @@ pub async fn persons_page(
     }
 }
 
+/// Persons per page of the list.
+const PAGE_SIZE: usize = 100;
+
 async fn build_list(
     app: &App,
     page: &SignedIn,
@@ -83,63 +91,105 @@ async fn build_list(
 ) -> Result<PersonsPage, AppError> {
     let actor = page.actor();
     let i = page.i;
-    let statuses = present_statuses(app, actor).await?;
-    let persons: Vec<Versioned<Person>> = app.list(actor).await?;
+    let statuses = app.present_statuses(actor).await?;
     let cases: Vec<Versioned<Case>> = app.list(actor).await?;
-    let nationalities: BTreeSet<String> = persons
-        .iter()
-        .flat_map(|person| person.body.nationalities.iter().cloned())
-        .collect();
-    let mut rows: Vec<PersonRow> = persons
+    // Filled while the filter runs over every person: the nationalities to offer.
+    let nationalities = Mutex::new(BTreeSet::new());
+    let after = filters
+        .after
+        .as_deref()
+        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    let listed = app
+        .page_records(
+            actor,
+            RecordKind::Person,
+            |version| {
+                let Some(Record::Person(person)) = &version.record else {
+                    return false;
+                };
+                nationalities
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .extend(person.nationalities.iter().cloned());
+                let term = statuses
+                    .get(&PersonId(version.id))
+                    .and_then(|status| status.status.as_deref())
+                    .unwrap_or("");
+                (filters.status.is_empty() || term == filters.status)
+                    && (filters.case.is_empty()
+                        || person
+                            .case_ids
+                            .iter()
+                            .any(|case| case.to_string() == filters.case))
+                    && (filters.nationality.is_empty()
+                        || person.nationalities.contains(&filters.nationality))
+            },
+            after,
+            PAGE_SIZE,
+        )
+        .await?;
+    let nationalities = nationalities
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner());
+    let rows: Vec<PersonRow> = listed
+        .items
         .into_iter()
-        .filter(|person| {
-            let status = statuses.get(&PersonId(person.id));
-            let term = status
-                .and_then(|status| status.term.as_deref())
-                .unwrap_or("");
-            (filters.status.is_empty() || term == filters.status)
-                && (filters.case.is_empty()
-                    || person
-                        .body
-                        .case_ids
-                        .iter()
-                        .any(|case| case.to_string() == filters.case))
-                && (filters.nationality.is_empty()
-                    || person.body.nationalities.contains(&filters.nationality))
-        })
-        .map(|person| {
-            let status = statuses.get(&PersonId(person.id));
-            let term = status.and_then(|status| status.term.clone());
-            PersonRow {
-                id: person.id.to_string(),
-                pseudonym: person.body.pseudonym,
+        .filter_map(|version| {
+            let Some(Record::Person(person)) = version.record else {
+                return None;
+            };
+            let status = statuses.get(&PersonId(version.id));
+            let term = status.and_then(|status| status.status.clone());
+            Some(PersonRow {
+                id: version.id.to_string(),
+                pseudonym: person.pseudonym,
                 name: person
-                    .body
                     .sensitive
                     .map(|sensitive| sensitive.full_name)
                     .filter(|name| !name.is_empty()),
-                nationalities: person.body.nationalities.join(", "),
+                nationalities: person.nationalities.join(", "),
                 unknown: term.as_deref() == Some("whereabouts-unknown"),
                 status: term.map_or_else(
                     || i.t("persons.no_custody").to_owned(),
                     |term| i.term(VocabularyId::CustodyStatus, &term),
                 ),
                 since: status
-                    .map(|status| status.since.clone())
+                    .and_then(|status| status.since)
+                    .map(|date| date.to_string())
                     .unwrap_or_default(),
-            }
+            })
         })
         .collect();
-    rows.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+    let query = |after: Option<String>| {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("status", &filters.status),
+            ("case", &filters.case),
+            ("nationality", &filters.nationality),
+        ] {
+            if !value.is_empty() {
+                pairs.append_pair(name, value);
+            }
+        }
+        if let Some(after) = after {
+            pairs.append_pair("after", &after);
+        }
+        format!("/persons?{}", pairs.finish())
+    };
+    let next_href = listed.next.map(|next| query(Some(next.to_string())));
+    let first_href = after.map(|_| query(None));
+    let total = listed.total;
     Ok(PersonsPage {
         i,
         c: page.chrome("persons"),
         show_names: rows.iter().any(|row| row.name.is_some()),
-        count_text: if rows.len() == 1 {
+        count_text: if total == 1 {
             i.t("persons.count_one").to_owned()
         } else {
-            i.tf("persons.count", &[("count", &rows.len())])
+            i.tf("persons.count", &[("count", &total)])
         },
+        next_href,
+        first_href,
         rows,
         statuses: vocabulary(VocabularyId::CustodyStatus)
             .terms
