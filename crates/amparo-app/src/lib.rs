@@ -4,6 +4,7 @@
 
 mod actor;
 mod auth;
+mod bulk;
 mod capture;
 pub mod config;
 mod custody;
@@ -17,8 +18,8 @@ pub mod installation;
 mod media;
 mod query;
 mod records;
-mod views;
 mod tokens;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,8 +37,8 @@ pub use gc::GcReport;
 pub use media::sniff_media_type;
 pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
-pub use views::{ListPage, PresentStatus};
 pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
+pub use views::{ListPage, PresentStatus};
 
 use config::Settings;
 

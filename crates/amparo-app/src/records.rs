@@ -335,11 +335,11 @@ impl App {
         actor: &Actor,
         kind: RecordKind,
     ) -> Result<Vec<VersionedRecord>, AppError> {
-        let stored = self.store.list(kind, &ListOptions::default()).await?;
-        stored
-            .into_iter()
-            .map(|version| self.read_version(actor, version))
-            .collect()
+        // From the in-memory view of current records, rebuilt only after a change.
+        Ok(self
+            .page_records(actor, kind, |_| true, None, usize::MAX)
+            .await?
+            .items)
     }
 
     /// The `limit` most recent changes to records, newest first: each the version written.

@@ -98,6 +98,34 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Measure throughput and latency on a generated installation.
+    Bench {
+        #[command(subcommand)]
+        suite: BenchSuite,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchSuite {
+    /// Serve a generated installation on loopback and load its pages and API with concurrent
+    /// clients over HTTP; reports rps and latency percentiles per route, against /health.
+    Web {
+        /// Persons to generate (each with 2–6 custody periods).
+        #[arg(long, default_value_t = 10_000)]
+        persons: usize,
+        /// Concurrent clients, each sending requests back to back.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Seconds of load per route.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Build the installation in DIR and keep it, instead of a temporary folder.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

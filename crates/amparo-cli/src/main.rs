@@ -2,6 +2,7 @@
 //! administrator (recording the operating-system user), and calls `amparo-app` for everything.
 
 mod args;
+mod bench;
 mod progress;
 mod records;
 mod serve;
@@ -15,12 +16,15 @@ use amparo_app::{Actor, App};
 use anyhow::Context;
 use clap::Parser;
 
-use args::{Cli, Command, TokenCommand, UserCommand};
+use args::{BenchSuite, Cli, Command, TokenCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
         Command::Serve { .. } | Command::Demo { .. } => "info",
+        // The server runs in the benchmark's process; its slow-query warnings would bury the
+        // report (the report's latencies say the same).
+        Command::Bench { .. } => "warn,sqlx=error",
         _ => "warn",
     };
     tracing_subscriber::fmt()
@@ -166,6 +170,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open(&cli).await?;
             tokens(&app, &actor, command).await?;
         }
+        Command::Bench { suite } => match suite {
+            BenchSuite::Web {
+                persons,
+                clients,
+                seconds,
+                json,
+                keep,
+            } => {
+                let options = bench::WebOptions {
+                    persons: *persons,
+                    clients: *clients,
+                    seconds: *seconds,
+                    json: *json,
+                    keep: keep.clone(),
+                };
+                bench::web(&options).await?;
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

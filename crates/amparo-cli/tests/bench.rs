@@ -1,0 +1,112 @@
+//! `amparo bench web` on a tiny installation: the harness runs end to end over HTTP and reports
+//! every route in the documented shape. This checks the harness, never the speed.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// Runs `amparo ARGS…` without the caller's `AMPARO_…` variables.
+fn amparo(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AMPARO_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .env_remove("RUST_LOG")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the amparo binary runs")
+}
+
+fn number(value: &Value, route: &str, field: &str) -> f64 {
+    value[route][field]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{route}.{field} is not a number in {value}"))
+}
+
+#[test]
+fn bench_web_reports_every_route_without_errors() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let keep = dir.path().join("bench");
+    let output = amparo(&[
+        "bench",
+        "web",
+        "--persons",
+        "200",
+        "--clients",
+        "4",
+        "--seconds",
+        "1",
+        "--json",
+        "--keep",
+        keep.to_str().expect("UTF-8 path"),
+    ]);
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Exactly one JSON object on standard output.
+    assert_eq!(stdout.trim().lines().count(), 1, "{stdout}");
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["suite"], "web");
+    assert_eq!(report["person_count"], 200);
+    assert_eq!(report["clients"], 4);
+    assert_eq!(report["seconds_per_route"], 1);
+    assert_eq!(report["target_p99_ms"], 100);
+    assert!(report["machine"]["cores"].as_u64().is_some_and(|n| n >= 1));
+    assert!(matches!(
+        report["build"].as_str(),
+        Some("debug" | "release")
+    ));
+    for route in ["health", "dashboard", "person", "persons", "api_list"] {
+        for field in [
+            "rps",
+            "p50_ms",
+            "p90_ms",
+            "p99_ms",
+            "max_ms",
+            "requests",
+            "errors",
+            "timeouts",
+            "ratio_p99_to_health",
+        ] {
+            number(&report, route, field);
+        }
+        assert!(
+            number(&report, route, "requests") > 0.0,
+            "{route}: {report}"
+        );
+        assert_eq!(report[route]["errors"], 0, "{route}: {report}");
+        assert!(number(&report, route, "rps") > 0.0, "{route}: {report}");
+        let p50 = number(&report, route, "p50_ms");
+        let p90 = number(&report, route, "p90_ms");
+        let p99 = number(&report, route, "p99_ms");
+        let max = number(&report, route, "max_ms");
+        assert!(p50 <= p90 && p90 <= p99 && p99 <= max, "{route}: {report}");
+    }
+    assert_eq!(report["health"]["ratio_p99_to_health"], 1.0);
+    // The installation was generated as asked, and kept.
+    assert_eq!(report["data"]["persons"], 200);
+    let periods = report["data"]["custody_periods"].as_u64().expect("periods");
+    assert!((400..=1200).contains(&periods), "{report}");
+    assert!(report["data"]["whereabouts_unknown_periods"].as_u64() > Some(0));
+    assert!(report["data"]["open_ended_periods"].as_u64() > Some(0));
+    assert!(Path::new(&keep).join("config.toml").is_file());
+    // A kept folder is never reused.
+    let again = amparo(&[
+        "bench",
+        "web",
+        "--persons",
+        "10",
+        "--keep",
+        keep.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds an installation"));
+}
