@@ -35,6 +35,9 @@ struct Cached {
 #[derive(Default)]
 pub(crate) struct Views {
     cached: Mutex<Cached>,
+    /// Held while a view is built, so that concurrent readers wait for one build instead of
+    /// each building the same view.
+    building: tokio::sync::Mutex<()>,
 }
 
 /// One page of a filtered list.
@@ -69,16 +72,22 @@ impl App {
 
     /// Every current record of `kind`, decoded once per change to the installation.
     async fn current(&self, kind: RecordKind) -> Result<Arc<Vec<VersionedRecord>>, AppError> {
+        let cached_list = |app: &App| {
+            app.views
+                .cached
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .lists
+                .get(&kind)
+                .cloned()
+        };
         let seq = self.views_at().await?;
-        if let Some(list) = self
-            .views
-            .cached
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .lists
-            .get(&kind)
-        {
-            return Ok(list.clone());
+        if let Some(list) = cached_list(self) {
+            return Ok(list);
+        }
+        let _building = self.views.building.lock().await;
+        if let Some(list) = cached_list(self) {
+            return Ok(list);
         }
         let everyone = Actor::cli("amparo");
         let list: Arc<Vec<VersionedRecord>> = Arc::new(
@@ -131,19 +140,26 @@ impl App {
         &self,
         _actor: &Actor,
     ) -> Result<Arc<HashMap<PersonId, PresentStatus>>, AppError> {
+        let cached_statuses = |app: &App| {
+            app.views
+                .cached
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .statuses
+                .clone()
+        };
         let seq = self.views_at().await?;
-        if let Some(statuses) = &self
-            .views
-            .cached
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .statuses
-        {
-            return Ok(statuses.clone());
+        if let Some(statuses) = cached_statuses(self) {
+            return Ok(statuses);
+        }
+        let periods = self.current(RecordKind::CustodyPeriod).await?;
+        let _building = self.views.building.lock().await;
+        if let Some(statuses) = cached_statuses(self) {
+            return Ok(statuses);
         }
         let mut by_person: HashMap<PersonId, Vec<(CustodyPeriodId, CustodyPeriod)>> =
             HashMap::new();
-        for version in self.current(RecordKind::CustodyPeriod).await?.iter() {
+        for version in periods.iter() {
             if let Some(Record::CustodyPeriod(period)) = &version.record {
                 by_person
                     .entry(period.person_id)

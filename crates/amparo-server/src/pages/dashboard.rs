@@ -2,9 +2,7 @@
 
 use amparo_app::App;
 use amparo_model::RecordKind;
-use amparo_model::records::{
-    Deadline, Hearing, HearingStatus, Person, Suggestion, SuggestionStatus,
-};
+use amparo_model::records::{Deadline, Hearing, HearingStatus, Suggestion, SuggestionStatus};
 use amparo_model::vocab::VocabularyId;
 use askama::Template;
 use axum::extract::State;
@@ -85,6 +83,9 @@ pub struct DeadlineRow {
     title: String,
 }
 
+/// Persons listed under "whereabouts unknown"; the rest are one click away.
+const UNKNOWN_SHOWN: usize = 20;
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -94,6 +95,7 @@ struct DashboardPage {
     capture_count: u64,
     proceeding_count: u64,
     review_count: usize,
+    unknown_count: usize,
     unknown: Vec<UnknownRow>,
     hearings: Vec<HearingRow>,
     deadlines: Vec<DeadlineRow>,
@@ -112,24 +114,40 @@ async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::
     let actor = page.actor();
     let i = page.i;
     let statuses = app.present_statuses(actor).await?;
-    let mut unknown: Vec<UnknownRow> = Vec::new();
-    for (person_id, status) in statuses.iter() {
-        if status.status.as_deref() != Some("whereabouts-unknown") {
-            continue;
-        }
-        let Ok(person) = app.get::<Person>(actor, person_id.0).await else {
-            continue;
-        };
-        let since = status
-            .since
-            .map(|date| date.to_string())
-            .unwrap_or_default();
-        unknown.push(UnknownRow {
-            id: person.id.to_string(),
-            pseudonym: person.body.pseudonym,
-            since: i.tf("dashboard.unknown_since", &[("date", &since)]),
-        });
-    }
+    let is_unknown = |id: &uuid::Uuid| {
+        statuses
+            .get(&amparo_model::PersonId(*id))
+            .is_some_and(|status| status.status.as_deref() == Some("whereabouts-unknown"))
+    };
+    let listed = app
+        .page_records(
+            actor,
+            RecordKind::Person,
+            |person| is_unknown(&person.id),
+            None,
+            UNKNOWN_SHOWN,
+        )
+        .await?;
+    let unknown_count = listed.total;
+    let mut unknown: Vec<UnknownRow> = listed
+        .items
+        .iter()
+        .filter_map(|version| {
+            let Some(amparo_model::Record::Person(person)) = &version.record else {
+                return None;
+            };
+            let since = statuses
+                .get(&amparo_model::PersonId(version.id))
+                .and_then(|status| status.since)
+                .map(|date| date.to_string())
+                .unwrap_or_default();
+            Some(UnknownRow {
+                id: version.id.to_string(),
+                pseudonym: person.pseudonym.clone(),
+                since: i.tf("dashboard.unknown_since", &[("date", &since)]),
+            })
+        })
+        .collect();
     unknown.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
     let now = OffsetDateTime::now_utc();
     let mut hearings: Vec<Hearing> = app
@@ -182,6 +200,7 @@ async fn build(app: &App, page: &SignedIn) -> Result<DashboardPage, amparo_app::
         capture_count: app.count_records(RecordKind::Capture).await?,
         proceeding_count: app.count_records(RecordKind::Proceeding).await?,
         review_count,
+        unknown_count,
         unknown,
         hearings: hearings
             .iter()
