@@ -354,6 +354,7 @@ pub async fn logout(
 /// The language switch's fields.
 #[derive(Deserialize)]
 pub struct LanguageForm {
+    #[serde(default)]
     lang: String,
     #[serde(default)]
     back: String,

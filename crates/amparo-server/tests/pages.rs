@@ -253,7 +253,11 @@ async fn health_answers_without_a_session() {
     let answer = browser.get("/health").await;
     assert_eq!(answer.status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
-    assert_eq!(json["status"], "ok");
+    assert_eq!(
+        json,
+        serde_json::json!({"status": "ok"}),
+        "nothing more to the anonymous"
+    );
 }
 
 #[tokio::test]
@@ -268,10 +272,43 @@ async fn every_page_needs_a_session() {
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(answer.location(), "/login", "{path}");
     }
+    for (_, path) in amparo_server::FORM_ROUTES {
+        let path = path
+            .replace("{kind}", "person")
+            .replace("{id}", "0193b2c4-7d1e-7c3a-9f00-000000000001");
+        let answer = browser.post(&path, &[("csrf", "x")]).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "POST {path}");
+        assert_eq!(answer.location(), "/login", "POST {path}");
+    }
     browser
         .cookies
         .insert("amparo_session".to_owned(), "forged".to_owned());
     assert_eq!(browser.get("/").await.location(), "/login");
+}
+
+#[tokio::test]
+async fn paths_that_climb_out_are_not_found() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    for path in [
+        "/persons/..",
+        "/persons/../cases",
+        "/persons/%2E%2E%2Fsecret.key",
+        "/records/..%2F..%2Fconfig.toml/x",
+        "/static/../secret.key",
+        "/captures/..%2Fsecret.key/content",
+    ] {
+        let answer = browser.get(path).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            answer.body
+        );
+        assert!(!answer.body.contains("installation_id"), "{path}");
+    }
 }
 
 #[tokio::test]
