@@ -12,7 +12,7 @@ use amparo_model::vocab::vocabulary;
 use amparo_model::{Record, RecordKind};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -24,7 +24,7 @@ pub use spec::{Field, Input, form_fields};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::I18n;
-use crate::pages::{Chrome, SignedIn, render};
+use crate::pages::{Chrome, KindIdPath, KindPath, SignedIn, render};
 use crate::session::csrf_ok;
 
 /// Where a record belongs, for going back after it is saved: a custody period or testimony to
@@ -165,15 +165,6 @@ struct FormPage {
     fields: Vec<FormField>,
     general_error: Option<String>,
     cancel: String,
-}
-
-fn parse_kind(i: I18n, text: &str) -> Result<RecordKind, PageError> {
-    text.parse::<RecordKind>()
-        .map_err(|_| PageError::not_found(i.lang))
-}
-
-fn parse_uuid(i: I18n, text: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(text).map_err(|_| PageError::not_found(i.lang))
 }
 
 fn editable(i: I18n, kind: RecordKind) -> Result<&'static [Field], PageError> {
@@ -397,13 +388,9 @@ async fn form_page(
 pub async fn new_form(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(kind): Path<String>,
+    KindPath(kind): KindPath,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let kind = match parse_kind(page.i, &kind) {
-        Ok(kind) => kind,
-        Err(error) => return error.into_response(),
-    };
     let fields = match editable(page.i, kind) {
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
@@ -500,13 +487,9 @@ fn split_general(mut errors: HashMap<String, String>) -> (HashMap<String, String
 pub async fn create(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(kind): Path<String>,
+    KindPath(kind): KindPath,
     body: Bytes,
 ) -> Response {
-    let kind = match parse_kind(page.i, &kind) {
-        Ok(kind) => kind,
-        Err(error) => return error.into_response(),
-    };
     let fields = match editable(page.i, kind) {
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
@@ -541,12 +524,8 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     page: SignedIn,
-    Path((kind, id)): Path<(String, String)>,
+    KindIdPath(kind, id): KindIdPath,
 ) -> Response {
-    let (kind, id) = match (parse_kind(page.i, &kind), parse_uuid(page.i, &id)) {
-        (Ok(kind), Ok(id)) => (kind, id),
-        (Err(error), _) | (_, Err(error)) => return error.into_response(),
-    };
     let fields = match editable(page.i, kind) {
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
@@ -578,13 +557,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     page: SignedIn,
-    Path((kind, id)): Path<(String, String)>,
+    KindIdPath(kind, id): KindIdPath,
     body: Bytes,
 ) -> Response {
-    let (kind, id) = match (parse_kind(page.i, &kind), parse_uuid(page.i, &id)) {
-        (Ok(kind), Ok(id)) => (kind, id),
-        (Err(error), _) | (_, Err(error)) => return error.into_response(),
-    };
     let fields = match editable(page.i, kind) {
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
@@ -665,12 +640,8 @@ struct RecordsPage {
 pub async fn records_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(kind): Path<String>,
+    KindPath(kind): KindPath,
 ) -> Response {
-    let kind = match parse_kind(page.i, &kind) {
-        Ok(kind) => kind,
-        Err(error) => return error.into_response(),
-    };
     let records = match state.app.list_records(page.actor(), kind).await {
         Ok(records) => records,
         Err(error) => return page.error(error),
@@ -761,12 +732,8 @@ fn generic_fields(i: I18n, json: &Value) -> Vec<Shown> {
 pub async fn record_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path((kind, id)): Path<(String, String)>,
+    KindIdPath(kind, id): KindIdPath,
 ) -> Response {
-    let (kind, id) = match (parse_kind(page.i, &kind), parse_uuid(page.i, &id)) {
-        (Ok(kind), Ok(id)) => (kind, id),
-        (Err(error), _) | (_, Err(error)) => return error.into_response(),
-    };
     let current = match state.app.get_record(page.actor(), kind, id).await {
         Ok(current) => current,
         Err(error) => return page.error(error),
@@ -867,12 +834,8 @@ fn changed_fields(i: I18n, before: Option<&VersionedRecord>, after: &VersionedRe
 pub async fn history_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path((kind, id)): Path<(String, String)>,
+    KindIdPath(kind, id): KindIdPath,
 ) -> Response {
-    let (kind, id) = match (parse_kind(page.i, &kind), parse_uuid(page.i, &id)) {
-        (Ok(kind), Ok(id)) => (kind, id),
-        (Err(error), _) | (_, Err(error)) => return error.into_response(),
-    };
     let history = match state.app.record_history(page.actor(), kind, id).await {
         Ok(history) => history,
         Err(error) => return page.error(error),

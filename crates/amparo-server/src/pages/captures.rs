@@ -5,13 +5,13 @@
 use amparo_app::{AppError, Versioned};
 use amparo_model::records::{Capture, CaptureOrigin};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Chrome, SignedIn, parse_id, render};
+use super::{Chrome, IdPath, SignedIn, render, respond};
 use crate::AppState;
 use crate::i18n::I18n;
 
@@ -115,16 +115,9 @@ struct CapturePage {
 pub async fn capture_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match build_capture(&state, &page, id).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(&page, build_capture(&state, &page, id).await)
 }
 
 async fn build_capture(
@@ -203,13 +196,9 @@ pub struct ContentQuery {
 pub async fn capture_content(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     Query(query): Query<ContentQuery>,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
     let capture: Versioned<Capture> = match state.app.get(page.actor(), id).await {
         Ok(capture) => capture,
         Err(error) => return page.error(error),

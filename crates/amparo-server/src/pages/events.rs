@@ -10,10 +10,10 @@ use amparo_model::records::{
 use amparo_model::vocab::VocabularyId;
 use amparo_model::{ActId, EventId, Lang};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 
-use super::{Chrome, SignedIn, parse_id, render};
+use super::{Chrome, IdPath, SignedIn, render, respond};
 use crate::AppState;
 use crate::i18n::I18n;
 
@@ -110,16 +110,9 @@ struct EventPage {
 pub async fn event_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match build_event(&state.app, &page, EventId(id)).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(&page, build_event(&state.app, &page, EventId(id)).await)
 }
 
 async fn build_event(app: &App, page: &SignedIn, event_id: EventId) -> Result<EventPage, AppError> {

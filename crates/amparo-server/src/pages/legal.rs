@@ -11,11 +11,11 @@ use amparo_model::records::{
 use amparo_model::vocab::VocabularyId;
 use amparo_model::{CaseId, ProceedingId};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 
 use super::dashboard::hearing_time;
-use super::{Chrome, SignedIn, parse_id, render};
+use super::{Chrome, IdPath, SignedIn, render, respond};
 use crate::AppState;
 use crate::i18n::I18n;
 
@@ -135,16 +135,9 @@ struct CasePage {
 pub async fn case_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match build_case(&state.app, &page, CaseId(id)).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(&page, build_case(&state.app, &page, CaseId(id)).await)
 }
 
 async fn build_case(app: &App, page: &SignedIn, case_id: CaseId) -> Result<CasePage, AppError> {
@@ -299,16 +292,12 @@ struct ProceedingPage {
 pub async fn proceeding_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match build_proceeding(&state.app, &page, ProceedingId(id)).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(
+        &page,
+        build_proceeding(&state.app, &page, ProceedingId(id)).await,
+    )
 }
 
 async fn build_proceeding(

@@ -138,7 +138,77 @@ pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, _uri: 
     PageError::not_found(page_lang(session.as_ref(), &headers)).into_response()
 }
 
-/// Parses an id from a path, or answers "not found".
-pub fn parse_id(i: I18n, text: &str) -> Result<uuid::Uuid, PageError> {
-    uuid::Uuid::parse_str(text).map_err(|_| PageError::not_found(i.lang))
+/// "Not found", in the language of the request's page.
+fn not_found_for(parts: &Parts, state: &AppState) -> Response {
+    let session = current_session(state, &parts.headers);
+    PageError::not_found(page_lang(session.as_ref(), &parts.headers)).into_response()
+}
+
+/// The path segments of a request, as text.
+async fn path_segments(parts: &mut Parts, state: &AppState) -> Result<Vec<String>, Response> {
+    match axum::extract::Path::<Vec<String>>::from_request_parts(parts, state).await {
+        Ok(axum::extract::Path(segments)) => Ok(segments),
+        Err(_) => Err(not_found_for(parts, state)),
+    }
+}
+
+/// A record id from the path (`/persons/{id}`); a malformed one is "not found".
+pub struct IdPath(pub uuid::Uuid);
+
+impl FromRequestParts<AppState> for IdPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let segments = path_segments(parts, state).await?;
+        match segments.as_slice() {
+            [id] => uuid::Uuid::parse_str(id)
+                .map(IdPath)
+                .map_err(|_| not_found_for(parts, state)),
+            _ => Err(not_found_for(parts, state)),
+        }
+    }
+}
+
+/// A record kind from the path (`/records/{kind}`); an unknown one is "not found".
+pub struct KindPath(pub amparo_model::RecordKind);
+
+impl FromRequestParts<AppState> for KindPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let segments = path_segments(parts, state).await?;
+        match segments.as_slice() {
+            [kind] => kind
+                .parse()
+                .map(KindPath)
+                .map_err(|_| not_found_for(parts, state)),
+            _ => Err(not_found_for(parts, state)),
+        }
+    }
+}
+
+/// A record kind and id from the path (`/records/{kind}/{id}`).
+pub struct KindIdPath(pub amparo_model::RecordKind, pub uuid::Uuid);
+
+impl FromRequestParts<AppState> for KindIdPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let segments = path_segments(parts, state).await?;
+        let parsed = match segments.as_slice() {
+            [kind, id] => kind.parse().ok().zip(uuid::Uuid::parse_str(id).ok()),
+            _ => None,
+        };
+        parsed
+            .map(|(kind, id)| KindIdPath(kind, id))
+            .ok_or_else(|| not_found_for(parts, state))
+    }
+}
+
+/// A page built by `build`, or the error page in the reader's language.
+pub fn respond<T: Template>(page: &SignedIn, built: Result<T, amparo_app::AppError>) -> Response {
+    match built {
+        Ok(template) => render(&template),
+        Err(error) => page.error(error),
+    }
 }

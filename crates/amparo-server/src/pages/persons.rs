@@ -12,13 +12,13 @@ use amparo_model::records::{
 use amparo_model::vocab::{VocabularyId, vocabulary};
 use amparo_model::{CustodyPeriodId, PersonId, PlaceId, Record, RecordKind};
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::response::Response;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::dashboard::{HearingRow, hearing_row};
-use super::{Chrome, SignedIn, parse_id, render};
+use super::{Chrome, IdPath, SignedIn, respond};
 use crate::AppState;
 use crate::i18n::I18n;
 use crate::timeline_svg::{TimelineLabels, custody_timeline_svg};
@@ -75,10 +75,7 @@ pub async fn persons_page(
     page: SignedIn,
     Query(filters): Query<PersonFilters>,
 ) -> Response {
-    match build_list(&state.app, &page, &filters).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(&page, build_list(&state.app, &page, &filters).await)
 }
 
 /// Persons per page of the list.
@@ -286,16 +283,9 @@ struct PersonPage {
 pub async fn person_page(
     State(state): State<AppState>,
     page: SignedIn,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Response {
-    let id = match parse_id(page.i, &id) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match build_person(&state.app, &page, id).await {
-        Ok(template) => render(&template),
-        Err(error) => page.error(error),
-    }
+    respond(&page, build_person(&state.app, &page, id).await)
 }
 
 fn join_terms(i: I18n, vocabulary_id: VocabularyId, terms: &[String]) -> String {
