@@ -2,22 +2,15 @@
 //! every route in the documented shape. This checks the harness, never the speed.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// Runs `amparo ARGS…` without the caller's `AMPARO_…` variables.
-fn amparo(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AMPARO_") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .env_remove("RUST_LOG")
+mod common;
+
+/// Runs `amparo ARGS…` to the end.
+fn amparo(args: &[&str]) -> std::process::Output {
+    common::command(None)
         .args(args)
-        .stdin(Stdio::null())
         .output()
         .expect("the amparo binary runs")
 }

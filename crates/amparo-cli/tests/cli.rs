@@ -34,29 +34,13 @@ const KINDS: &[&str] = &[
     "grant",
 ];
 
-/// `amparo --data DIR` with no `AMPARO_…` variable or `RUST_LOG` from the caller's environment.
-fn command(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AMPARO_") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .env_remove("AMPARO_DATA")
-        .env_remove("RUST_LOG")
-        .arg("--data")
-        .arg(dir)
-        .stdin(Stdio::null());
-    command
-}
+mod common;
 
-/// Runs `amparo --data DIR ARGS…` to the end.
-fn amparo(dir: &Path, args: &[&str]) -> Output {
-    command(dir)
-        .args(args)
-        .output()
-        .expect("the amparo binary runs")
+use common::amparo;
+
+/// `amparo --data DIR`, ready for more arguments.
+fn command(dir: &Path) -> Command {
+    common::command(Some(dir))
 }
 
 fn describe(args: &[&str], output: &Output) -> String {

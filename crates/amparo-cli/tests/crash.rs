@@ -42,36 +42,13 @@ impl XorShift {
     }
 }
 
-/// `amparo --data DIR` with no `AMPARO_…` variable or `RUST_LOG` from the caller's environment.
-fn command(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AMPARO_") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .env_remove("AMPARO_DATA")
-        .env_remove("RUST_LOG")
-        .arg("--data")
-        .arg(dir)
-        .stdin(Stdio::null());
-    command
-}
+mod common;
 
-fn amparo(dir: &Path, args: &[&str]) -> Output {
-    let output = command(dir)
-        .args(args)
-        .output()
-        .expect("the amparo binary runs");
-    assert!(
-        output.status.success(),
-        "amparo {args:?} failed with {}\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+use common::amparo_ok as amparo;
+
+/// `amparo --data DIR`, ready for more arguments.
+fn command(dir: &Path) -> Command {
+    common::command(Some(dir))
 }
 
 fn json(output: &Output) -> Value {

@@ -2,27 +2,12 @@
 //! revoked token is shown as revoked.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// Runs `amparo --data DIR ARGS…` without the caller's `AMPARO_…` variables.
-fn amparo(dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_amparo"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AMPARO_") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .env_remove("RUST_LOG")
-        .arg("--data")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the amparo binary runs")
-}
+mod common;
+
+use common::amparo;
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let output = amparo(dir, args);
