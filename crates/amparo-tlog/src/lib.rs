@@ -16,12 +16,14 @@
 mod base64_strict;
 pub mod checkpoint;
 pub mod hash;
+pub mod leaf;
 pub mod note;
 pub mod proof;
 pub mod tiles;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use hash::{Hash, HashLengthError, RootBuilder, empty_root, leaf_hash, node_hash, tree_hash};
+pub use leaf::{LeafError, LeafKind, LeafV1, Role, commit};
 pub use note::{KeyError, Note, NoteError, NoteSignature, Signer, Verifier, VerifierSet, key_id};
 pub use proof::{
     HashSource, ProofError, consistency_proof, inclusion_proof, root_from_inclusion_proof,
