@@ -34,6 +34,19 @@ pub struct Settings {
     /// Collecting unreferenced blobs.
     #[serde(default)]
     pub gc: GcSettings,
+    /// The evidence log.
+    #[serde(default)]
+    pub log: LogSettings,
+}
+
+/// Settings of the evidence log.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// The log's origin line, which names it in every checkpoint and is the name of its signing
+    /// key; empty for `amparo.local/<installation id>`. Choose it before the log is published:
+    /// a log is known by its origin.
+    pub origin: String,
 }
 
 /// Settings of `amparo serve`.
@@ -127,6 +140,16 @@ impl Settings {
             capture: CaptureSettings::default(),
             fetch: FetchSettings::default(),
             gc: GcSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+
+    /// The evidence log's origin: `log.origin`, else `amparo.local/<installation id>`.
+    pub fn log_origin(&self) -> String {
+        if self.log.origin.trim().is_empty() {
+            format!("amparo.local/{}", self.installation_id)
+        } else {
+            self.log.origin.trim().to_owned()
         }
     }
 

@@ -6,6 +6,7 @@
 //!   secret.key    32 random bytes, mode 0600: names blobs (and, later, salts commitments)
 //!   amparo.db     the SQLite database, with its -wal and -shm files (unless PostgreSQL is used)
 //!   blobs/        captured bytes, named by keyed hash
+//!   log.key       the evidence log's Ed25519 signing key, mode 0600
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ const CONFIG_FILE: &str = "config.toml";
 const SECRET_FILE: &str = "secret.key";
 const DATABASE_FILE: &str = "amparo.db";
 const BLOB_FOLDER: &str = "blobs";
+/// The evidence log's Ed25519 signing key, as a C2SP signer key string (mode 0600). To be
+/// encrypted under the installation key when encryption at rest lands.
+pub(crate) const LOG_KEY_FILE: &str = "log.key";
 
 /// How to create an installation.
 #[derive(Clone, Debug)]
@@ -86,6 +90,7 @@ pub async fn init(data_dir: &Path, options: InitOptions) -> Result<(App, InitRep
     );
     // The config file is written last: until it exists the folder is not an installation, so an
     // interrupted init can simply be run again.
+    ensure_log_key(data_dir, &settings.log_origin())?;
     let app = open_with(data_dir, settings).await?;
     let admin = match options.admin_username {
         Some(username) => {
@@ -120,6 +125,7 @@ pub async fn open(data_dir: &Path) -> Result<App, AppError> {
         .map_err(|source| AppError::io(&config_path, source))?;
     let mut settings = Settings::from_toml(&text, &config_path)?;
     settings.apply_env(|name| std::env::var(name).ok());
+    ensure_log_key(data_dir, &settings.log_origin())?;
     open_with(data_dir, settings).await
 }
 
@@ -143,6 +149,25 @@ async fn open_with(data_dir: &Path, settings: Settings) -> Result<App, AppError>
     };
     let blobs = BlobStore::local(&data_dir.join(BLOB_FOLDER), secret)?;
     Ok(App::new(store, blobs, settings, data_dir.to_owned()))
+}
+
+/// Creates the evidence log's signing key, named by the log's origin, unless it exists.
+fn ensure_log_key(data_dir: &Path, origin: &str) -> Result<(), AppError> {
+    let path = data_dir.join(LOG_KEY_FILE);
+    if path.exists() {
+        return Ok(());
+    }
+    let mut seed = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut seed);
+    let signer =
+        amparo_tlog::Signer::from_seed(origin, &seed).map_err(|error| AppError::Setting {
+            name: "log.origin".to_owned(),
+            message: format!("{origin:?} cannot name a signing key: {error}"),
+        })?;
+    write_private(
+        &path,
+        format!("{}\n", signer.to_private_key_string()).as_bytes(),
+    )
 }
 
 fn read_secret(path: &Path) -> Result<[u8; 32], AppError> {

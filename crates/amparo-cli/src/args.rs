@@ -88,6 +88,11 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         min_age: Option<u64>,
     },
+    /// The evidence log.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -219,6 +224,12 @@ pub enum RecordCommand {
         #[arg(long)]
         version: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Print the log's verifier key, which anyone needs to check its signed checkpoints.
+    Key,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,7 +16,7 @@ use amparo_app::{Actor, App};
 use anyhow::Context;
 use clap::Parser;
 
-use args::{BenchSuite, Cli, Command, TokenCommand, UserCommand};
+use args::{BenchSuite, Cli, Command, LogCommand, TokenCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -86,11 +86,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 database_url: database_url.clone().unwrap_or_default(),
                 database_schema: database_schema.clone().unwrap_or_default(),
             };
-            let (_, report) = installation::init(&dir, options).await?;
+            let (app, report) = installation::init(&dir, options).await?;
             println!(
                 "Created an Amparo installation in {}",
                 report.data_dir.display()
             );
+            println!("Evidence log verifier key: {}", app.log_verifier_key()?);
             if let Some((name, password)) = report.admin {
                 println!("Administrator: {name}");
                 println!("Password: {password}");
@@ -150,6 +151,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gc { min_age } => {
             let app = open(&cli).await?;
             transfer::gc(&app, &actor, *min_age).await?;
+        }
+        Command::Log { command } => {
+            let app = open(&cli).await?;
+            match command {
+                LogCommand::Key => println!("{}", app.log_verifier_key()?),
+            }
         }
         Command::User { command } => {
             let app = open(&cli).await?;

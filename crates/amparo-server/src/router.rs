@@ -45,6 +45,7 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/captures/new"),
     ("GET", "/captures/{id}"),
     ("GET", "/captures/{id}/content"),
+    ("GET", "/log"),
     ("GET", "/records"),
     ("GET", "/records/{kind}"),
     ("GET", "/records/{kind}/new"),
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/captures/url", post(pages::capture_url))
         .route("/captures/{id}", get(pages::capture_page))
         .route("/captures/{id}/content", get(pages::capture_content))
+        .route("/log", get(pages::log_page))
         .route("/records", get(forms::kinds_page))
         .route("/records/{kind}", get(forms::records_page))
         .route(

@@ -1101,3 +1101,34 @@ async fn the_persons_list_pages_and_filters() {
     );
     assert!(!salvadorans.body.contains("rel=\"next\""));
 }
+
+#[tokio::test]
+async fn the_log_page_shows_the_verifier_key_of_the_installations_signing_key() {
+    let installation = installation().await;
+    let key = installation.app.log_verifier_key().unwrap();
+    let verifier = amparo_tlog::Verifier::parse(&key).unwrap();
+    let origin = installation.app.settings().log_origin();
+    assert!(origin.starts_with("amparo.local/"), "{origin}");
+    assert!(
+        key.starts_with(&format!("{origin}+")),
+        "the key is named by the origin: {key}"
+    );
+    let key_file = installation.app.data_dir().join("log.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "only the owner may read the signing key");
+    }
+    let private = std::fs::read_to_string(&key_file).unwrap();
+    let signer = amparo_tlog::Signer::parse(private.trim()).unwrap();
+    assert_eq!(signer.verifier().to_string(), verifier.to_string());
+
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let page = browser.get("/log").await;
+    check_page("/log", &page.body, "en");
+    assert!(page.body.contains(&key), "{}", page.body);
+    assert!(!page.body.contains("PRIVATE+KEY"), "never the signing key");
+}

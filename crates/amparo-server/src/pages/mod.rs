@@ -6,6 +6,7 @@ mod captures;
 mod dashboard;
 mod events;
 mod legal;
+mod log;
 mod persons;
 
 pub use capture_new::{capture_form, capture_url, upload};
@@ -13,6 +14,7 @@ pub use captures::{capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
 pub use events::{event_page, events_page};
 pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
+pub use log::log_page;
 pub use persons::{person_page, persons_page};
 
 use amparo_app::Actor;
