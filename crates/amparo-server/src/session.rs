@@ -260,7 +260,9 @@ pub async fn login_form(headers: HeaderMap, Query(query): Query<LangQuery>) -> R
 /// The sign-in form's fields.
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     csrf: String,
@@ -323,6 +325,24 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+/// The session a signed-in form was posted in, once its CSRF token is checked: without a
+/// session the browser goes to sign in, with a wrong token the form is refused.
+fn form_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    submitted: &str,
+) -> Result<Session, Box<Response>> {
+    let Some(session) = current_session(state, headers) else {
+        return Err(Box::new(Redirect::to("/login").into_response()));
+    };
+    if !csrf_ok(&session, submitted) {
+        return Err(Box::new(
+            PageError::csrf(page_lang(Some(&session), headers)).into_response(),
+        ));
+    }
+    Ok(session)
+}
+
 /// Whether `submitted` is the session's CSRF token.
 pub fn csrf_ok(session: &Session, submitted: &str) -> bool {
     same_secret(&session.csrf, submitted)
@@ -334,11 +354,8 @@ pub async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let Some(session) = current_session(&state, &headers) else {
-        return Redirect::to("/login").into_response();
-    };
-    if !csrf_ok(&session, &form.csrf) {
-        return PageError::csrf(page_lang(Some(&session), &headers)).into_response();
+    if let Err(response) = form_session(&state, &headers, &form.csrf) {
+        return *response;
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.sessions.end(&token);
@@ -368,12 +385,10 @@ pub async fn set_language(
     headers: HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Response {
-    let Some(session) = current_session(&state, &headers) else {
-        return Redirect::to("/login").into_response();
+    let session = match form_session(&state, &headers, &form.csrf) {
+        Ok(session) => session,
+        Err(response) => return *response,
     };
-    if !csrf_ok(&session, &form.csrf) {
-        return PageError::csrf(page_lang(Some(&session), &headers)).into_response();
-    }
     let Some(lang) = parse_lang(&form.lang) else {
         return Redirect::to("/").into_response();
     };

@@ -348,6 +348,16 @@ async fn sign_in_needs_the_forms_token_and_the_right_password() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(!browser.cookies.contains_key("amparo_session"));
+    // A form with fields missing is answered with the sign-in page, not a bare error.
+    let empty = browser.post("/login", &[]).await;
+    assert_eq!(empty.status, StatusCode::FORBIDDEN);
+    assert!(
+        empty
+            .body
+            .contains("<form method=\"post\" action=\"/login\""),
+        "{}",
+        empty.body
+    );
 
     let wrong = browser.sign_in("admin", "not-the-password").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
