@@ -153,7 +153,7 @@ impl App {
             actor: actor.label(),
             at: time::OffsetDateTime::now_utc(),
         };
-        self.store.write(&[change]).await?;
+        self.write_changes(&[change]).await?;
         Ok(())
     }
 

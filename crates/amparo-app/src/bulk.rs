@@ -161,12 +161,12 @@ impl App {
                 at,
             });
             if changes.len() == CHUNK {
-                written += self.store.write(&changes).await?.len() as u64;
+                written += self.write_changes(&changes).await?.len() as u64;
                 changes.clear();
             }
         }
         if !changes.is_empty() {
-            written += self.store.write(&changes).await?.len() as u64;
+            written += self.write_changes(&changes).await?.len() as u64;
         }
         Ok(written)
     }

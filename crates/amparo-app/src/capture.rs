@@ -202,7 +202,7 @@ impl App {
             actor: actor.label(),
             at: capture.obtained_at,
         };
-        let stored = self.store.write(&[change]).await?;
+        let stored = self.write_changes(&[change]).await?;
         let stored = stored.into_iter().next().ok_or(AppError::NotFound {
             kind: RecordKind::Capture,
             id,

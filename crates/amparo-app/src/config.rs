@@ -40,13 +40,26 @@ pub struct Settings {
 }
 
 /// Settings of the evidence log.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogSettings {
     /// The log's origin line, which names it in every checkpoint and is the name of its signing
     /// key; empty for `amparo.local/<installation id>`. Choose it before the log is published:
     /// a log is known by its origin.
     pub origin: String,
+    /// At most this many seconds pass between a write and a signed checkpoint that covers it:
+    /// a write signs one at once when the last is at least this old, and `amparo serve` signs
+    /// any growth on a timer of this period. 0 signs after every write.
+    pub checkpoint_interval_seconds: u64,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            origin: String::new(),
+            checkpoint_interval_seconds: 2,
+        }
+    }
 }
 
 /// Settings of `amparo serve`.

@@ -279,7 +279,7 @@ impl App {
             done += 1;
             progress(done, total);
         }
-        self.store.write(&changes).await?;
+        self.write_changes(&changes).await?;
         progress(total, total);
         self.store
             .raise_sequence(PSEUDONYM_SEQUENCE, highest_pseudonym)

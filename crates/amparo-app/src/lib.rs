@@ -15,6 +15,7 @@ mod export;
 pub mod fetch;
 mod gc;
 pub mod installation;
+mod log;
 mod media;
 mod query;
 mod records;
@@ -34,6 +35,7 @@ pub use demo_load::DemoReport;
 pub use error::AppError;
 pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TransferReport, blob_folder};
 pub use gc::GcReport;
+pub use log::{BundleInfo, LogCheckReport, TilesExport};
 pub use media::sniff_media_type;
 pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
@@ -50,6 +52,7 @@ pub struct App {
     settings: Settings,
     data_dir: PathBuf,
     views: Arc<views::Views>,
+    log: Arc<log::LogRuntime>,
 }
 
 impl std::fmt::Debug for App {
@@ -75,6 +78,7 @@ impl App {
             settings,
             data_dir,
             views: Arc::default(),
+            log: Arc::default(),
         }
     }
 

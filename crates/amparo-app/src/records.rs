@@ -229,7 +229,7 @@ impl App {
             actor: actor.label(),
             at: OffsetDateTime::now_utc(),
         };
-        let stored = self.store.write(&[change]).await?;
+        let stored = self.write_changes(&[change]).await?;
         let stored = stored.into_iter().next().ok_or_else(|| {
             AppError::NotAllowed("the store wrote nothing for a one-change write".to_owned())
         })?;
@@ -308,7 +308,7 @@ impl App {
             actor: actor.label(),
             at: OffsetDateTime::now_utc(),
         };
-        let stored = self.store.write(&[change]).await?;
+        let stored = self.write_changes(&[change]).await?;
         let stored = stored
             .into_iter()
             .next()

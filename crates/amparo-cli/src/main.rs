@@ -3,6 +3,8 @@
 
 mod args;
 mod bench;
+mod bundle;
+mod log;
 mod progress;
 mod records;
 mod serve;
@@ -10,13 +12,14 @@ mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use amparo_app::installation::{self, InitOptions, os_user};
 use amparo_app::{Actor, App};
 use anyhow::Context;
 use clap::Parser;
 
-use args::{BenchSuite, Cli, Command, LogCommand, TokenCommand, UserCommand};
+use args::{BenchSuite, BundleCommand, Cli, Command, ProofCommand, TokenCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -63,16 +66,48 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
         .context("no home folder to keep the data in: pass --data DIR or set AMPARO_DATA")
 }
 
-async fn open(cli: &Cli) -> anyhow::Result<App> {
+/// Opens the installation, once per run; `run` finds it again in `opened` to sign the final
+/// checkpoint.
+async fn open<'a>(cli: &Cli, opened: &'a OnceLock<App>) -> anyhow::Result<&'a App> {
+    if let Some(app) = opened.get() {
+        return Ok(app);
+    }
     let dir = data_dir(cli)?;
-    Ok(installation::open(&dir).await?)
+    let app = installation::open(&dir).await?;
+    Ok(opened.get_or_init(|| app))
 }
 
 fn cli_actor() -> Actor {
     Actor::cli(&os_user())
 }
 
+/// Runs a command; one that writes ends by signing a checkpoint that covers its writes, even
+/// if it failed part-way, so that a one-shot command leaves nothing unsigned behind it.
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let opened = OnceLock::new();
+    let result = dispatch(&cli, &opened).await;
+    let Some(app) = opened.get().filter(|_| cli.command.writes()) else {
+        return result;
+    };
+    match app.sign_checkpoint().await {
+        Ok(_) => result,
+        Err(error) => {
+            let error = anyhow::Error::from(error).context(
+                "the changes are saved, but no signed checkpoint covers them yet (the next \
+                 write, `amparo log checkpoint` or the server will sign one)",
+            );
+            match result {
+                Ok(_) => Err(error),
+                Err(first) => {
+                    eprintln!("error: {error:#}");
+                    Err(first)
+                }
+            }
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode> {
     let actor = cli_actor();
     match &cli.command {
         Command::Init {
@@ -80,13 +115,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database_url,
             database_schema,
         } => {
-            let dir = data_dir(&cli)?;
+            let dir = data_dir(cli)?;
             let options = InitOptions {
                 admin_username: Some(admin.clone()),
                 database_url: database_url.clone().unwrap_or_default(),
                 database_schema: database_schema.clone().unwrap_or_default(),
             };
             let (app, report) = installation::init(&dir, options).await?;
+            let app = opened.get_or_init(|| app);
             println!(
                 "Created an Amparo installation in {}",
                 report.data_dir.display()
@@ -103,8 +139,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Serve { listen } => {
-            let app = open(&cli).await?;
-            serve::serve(app, listen.clone()).await?;
+            let app = open(cli, opened).await?;
+            serve::serve(app.clone(), listen.clone()).await?;
         }
         Command::Demo { port } => {
             serve::demo(cli.data.clone(), *port).await?;
@@ -115,23 +151,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             note,
             json,
         } => {
-            let app = open(&cli).await?;
-            return transfer::capture(&app, &actor, targets, cases, note, *json).await;
+            let app = open(cli, opened).await?;
+            return transfer::capture(app, &actor, targets, cases, note, *json).await;
         }
         Command::Record { command } => {
-            let app = open(&cli).await?;
-            records::run(&app, &actor, command).await?;
+            let app = open(cli, opened).await?;
+            records::run(app, &actor, command).await?;
         }
         Command::Timeline { person, json } => {
-            let app = open(&cli).await?;
-            records::timeline(&app, &actor, person, *json).await?;
+            let app = open(cli, opened).await?;
+            records::timeline(app, &actor, person, *json).await?;
         }
         Command::Export { output } => {
-            let app = open(&cli).await?;
-            transfer::export(&app, &actor, output).await?;
+            let app = open(cli, opened).await?;
+            transfer::export(app, &actor, output).await?;
         }
         Command::Import { file } => {
-            let dir = data_dir(&cli)?;
+            let dir = data_dir(cli)?;
             let app = if installation::is_installation(&dir) {
                 installation::open(&dir).await?
             } else {
@@ -146,20 +182,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 app
             };
-            transfer::import(&app, &actor, file).await?;
+            let app = opened.get_or_init(|| app);
+            transfer::import(app, &actor, file).await?;
         }
         Command::Gc { min_age } => {
-            let app = open(&cli).await?;
-            transfer::gc(&app, &actor, *min_age).await?;
+            let app = open(cli, opened).await?;
+            transfer::gc(app, &actor, *min_age).await?;
         }
         Command::Log { command } => {
-            let app = open(&cli).await?;
-            match command {
-                LogCommand::Key => println!("{}", app.log_verifier_key()?),
-            }
+            let app = open(cli, opened).await?;
+            return log::run(app, command).await;
         }
+        Command::Bundle { command } => match command {
+            BundleCommand::Create { capture_id, output } => {
+                let app = open(cli, opened).await?;
+                bundle::create(app, &actor, *capture_id, output).await?;
+            }
+            // Checking needs no installation: none is opened.
+            BundleCommand::Verify { file, key } => {
+                return bundle::verify(file, key.as_deref()).await;
+            }
+        },
+        Command::Proof { command } => match command {
+            ProofCommand::Verify { file } => return Ok(bundle::verify_proof(file)),
+        },
         Command::User { command } => {
-            let app = open(&cli).await?;
+            let app = open(cli, opened).await?;
             match command {
                 UserCommand::Add { username, role } => {
                     let (_, password) = app.create_user(&actor, username, (*role).into()).await?;
@@ -174,8 +222,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Token { command } => {
-            let app = open(&cli).await?;
-            tokens(&app, &actor, command).await?;
+            let app = open(cli, opened).await?;
+            tokens(app, &actor, command).await?;
         }
         Command::Bench { suite } => match suite {
             BenchSuite::Web {
@@ -193,6 +241,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     keep: keep.clone(),
                 };
                 bench::web(&options).await?;
+            }
+            BenchSuite::Log {
+                leaves,
+                batch,
+                proof_leaves,
+                proofs,
+                bundle_mb,
+                json,
+                keep,
+            } => {
+                let options = bench::LogOptions {
+                    leaves: *leaves,
+                    batch: *batch,
+                    proof_leaves: *proof_leaves,
+                    proofs: *proofs,
+                    bundle_mb: *bundle_mb,
+                    json: *json,
+                    keep: keep.clone(),
+                };
+                bench::log(&options).await?;
             }
         },
     }

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use amparo_app::installation::{self, InitOptions, os_user};
 use amparo_app::{Actor, App};
@@ -48,6 +49,38 @@ async fn collect_at_start(app: &App) {
     }
 }
 
+/// Signs a checkpoint every `log.checkpoint_interval_seconds` (at least one second) until
+/// `stop` fires or is dropped, so that no write waits longer than that for a signed checkpoint.
+async fn sign_checkpoints(app: App, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    let period = Duration::from_secs(app.settings().log.checkpoint_interval_seconds.max(1));
+    let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = timer.tick() => {}
+            _ = &mut stop => return,
+        }
+        if let Err(error) = app.sign_checkpoint().await {
+            tracing::warn!(%error, "could not sign an evidence log checkpoint");
+        }
+    }
+}
+
+/// Serves `app` until a shutdown signal, signing checkpoints on a timer meanwhile and once more
+/// at the end, so that the last writes are covered too.
+async fn serve_signing(app: App, listener: TcpListener) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let signer = tokio::spawn(sign_checkpoints(app.clone(), stopped));
+    let served = amparo_server::serve(app.clone(), listener, shutdown_signal()).await;
+    // The timer finishes a signature in progress before it stops.
+    let _ = stop.send(());
+    let _ = signer.await;
+    if let Err(error) = app.sign_checkpoint().await {
+        tracing::warn!(%error, "could not sign a final evidence log checkpoint");
+    }
+    Ok(served?)
+}
+
 /// `amparo serve`
 pub async fn serve(app: App, listen: Option<String>) -> anyhow::Result<()> {
     let listen = listen.unwrap_or_else(|| app.settings().server.listen.clone());
@@ -59,8 +92,7 @@ pub async fn serve(app: App, listen: Option<String>) -> anyhow::Result<()> {
         .with_context(|| format!("could not listen on {address}: is another program using it?"))?;
     collect_at_start(&app).await;
     println!("Amparo is running at http://{address}/");
-    amparo_server::serve(app, listener, shutdown_signal()).await?;
-    Ok(())
+    serve_signing(app, listener).await
 }
 
 /// Binds 127.0.0.1:`port`, or the first free port from 8080 when no port is given.
@@ -131,7 +163,7 @@ pub async fn demo(data: Option<PathBuf>, port: Option<u16>) -> anyhow::Result<()
         .context("the demo installation has no administrator")?;
     println!("Amparo is running at http://{address}/");
     println!("Sign in as {name} with password {password}");
-    amparo_server::serve(app, listener, shutdown_signal()).await?;
+    serve_signing(app, listener).await?;
     drop(temporary);
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Crash safety of `amparo capture`: runs killed with SIGKILL at random moments keep every
-//! capture they reported, and never leave a record without its intact blob.
+//! capture they reported, never leave a record without its intact blob, and leave an evidence
+//! log that checks intact with a leaf for every capture.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -358,6 +359,35 @@ fn killed_captures_never_lose_or_corrupt_evidence() {
         unreported <= killed_mid_way,
         "{unreported} captures were never reported, more than the {killed_mid_way} killed runs"
     );
+
+    // The evidence log checks intact and holds one capture leaf per capture record; every
+    // capture a killed run reported has its own leaf, proven in the latest checkpoint.
+    let report = json(&amparo(&data, &["log", "check", "--json"]));
+    assert_eq!(report["intact"], true, "{report}");
+    assert_eq!(
+        report["by_kind"]["capture"].as_u64(),
+        Some(records.len() as u64),
+        "{report}"
+    );
+    assert_eq!(report["latest_size"], report["leaves"], "{report}");
+    let mut leaves = HashSet::new();
+    for captured in reported.iter().filter(|report| report.round < last) {
+        let output = amparo(&data, &["log", "proof", "--capture", &captured.id]);
+        let proof = amparo_bundle::ProofJson::parse(&output.stdout)
+            .unwrap_or_else(|error| panic!("{captured:?}: {error}"));
+        let amparo_bundle::ProofJson::Inclusion(inclusion) = &proof else {
+            panic!("{captured:?}: not an inclusion proof");
+        };
+        proof
+            .verify()
+            .unwrap_or_else(|error| panic!("{captured:?}: {error}"));
+        assert_eq!(Some(inclusion.tree_size), report["leaves"].as_u64());
+        assert!(
+            leaves.insert(inclusion.leaf_idx),
+            "{captured:?} shares leaf {}",
+            inclusion.leaf_idx
+        );
+    }
 
     // Every capture's bytes read back equal the original file's.
     let capture_ids: HashSet<String> = records.keys().cloned().collect();

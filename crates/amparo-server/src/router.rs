@@ -30,7 +30,7 @@ impl AppState {
     }
 }
 
-/// The HTML pages, as (method, path) pairs; tests walk this list.
+/// The signed-in pages and downloads, as (method, path) pairs; tests walk this list.
 pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/persons"),
@@ -45,6 +45,7 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/captures/new"),
     ("GET", "/captures/{id}"),
     ("GET", "/captures/{id}/content"),
+    ("GET", "/captures/{id}/bundle"),
     ("GET", "/log"),
     ("GET", "/records"),
     ("GET", "/records/{kind}"),
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/captures/url", post(pages::capture_url))
         .route("/captures/{id}", get(pages::capture_page))
         .route("/captures/{id}/content", get(pages::capture_content))
+        .route("/captures/{id}/bundle", get(pages::capture_bundle))
         .route("/log", get(pages::log_page))
         .route("/records", get(forms::kinds_page))
         .route("/records/{kind}", get(forms::records_page))

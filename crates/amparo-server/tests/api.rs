@@ -1,13 +1,14 @@
 //! The JSON API under /api/v1 driven without a socket: credentials on every route, CSRF for
 //! session clients, the record round trip, pagination and filters, bad input of every kind,
-//! captures up and down, and the OpenAPI document against the route list.
+//! captures up and down, the evidence log (public checkpoint, proofs and tiles; a capture's proof
+//! and bundle), and the OpenAPI document against the route list.
 
 use std::collections::BTreeSet;
 
 use amparo_app::installation::{self, InitOptions, init};
 use amparo_app::{Actor, App};
 use amparo_model::records::Role;
-use amparo_server::api::API_ROUTES;
+use amparo_server::api::{API_ROUTES, PUBLIC_API_ROUTES, is_public};
 use amparo_server::{AppState, router};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -275,9 +276,19 @@ fn person(notes: &str, nationalities: &[&str], cases: &[&str]) -> Value {
     json!({"pseudonym": "", "notes": notes, "nationalities": nationalities, "case_ids": cases})
 }
 
-/// A concrete path for a route template.
+/// A concrete path for a route template, with the query parameters a route requires.
 fn concrete(path: &str, id: &str) -> String {
-    path.replace("{kind}", "person").replace("{id}", id)
+    let query = match path {
+        "/api/v1/log/proof/inclusion" => "?index=0",
+        "/api/v1/log/proof/consistency" => "?size1=1",
+        _ => "",
+    };
+    // Every installation's log has a first leaf (its administrator), so this tile exists.
+    let path = path
+        .replace("{kind}", "person")
+        .replace("{id}", id)
+        .replace("{*path}", "entries/000.p/1");
+    format!("{path}{query}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +299,9 @@ async fn every_route_refuses_requests_without_credentials() {
     let api = test_api().await;
     let id = Uuid::now_v7().to_string();
     for (method, path) in API_ROUTES {
+        if is_public(method, path) {
+            continue;
+        }
         let method: Method = method.parse().unwrap();
         let path = concrete(path, &id);
         for authorization in [
@@ -1064,6 +1078,379 @@ async fn oversized_upload_is_refused_and_nothing_is_stored() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The evidence log.
+
+/// A checkpoint fetched from the API and opened with the installation's verifier key.
+async fn fetch_checkpoint(api: &TestApi) -> amparo_tlog::Checkpoint {
+    let reply = api
+        .send(
+            Request::get("/api/v1/log/checkpoint")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.header(header::CONTENT_TYPE),
+        "text/plain; charset=utf-8"
+    );
+    assert_eq!(reply.header(header::CACHE_CONTROL), "no-cache");
+    let key = api.app().log_verifier_key().unwrap();
+    let verifiers = amparo_tlog::VerifierSet::new([amparo_tlog::Verifier::parse(&key).unwrap()]);
+    let note = amparo_tlog::Note::open(&reply.body, &verifiers)
+        .unwrap_or_else(|error| panic!("{error}: {}", String::from_utf8_lossy(&reply.body)));
+    amparo_tlog::Checkpoint::parse(note.text()).unwrap()
+}
+
+/// The number of leaves in the log, counted by `amparo log check`'s recomputation.
+async fn leaves(api: &TestApi) -> u64 {
+    let report = api.app().check_log(&|_, _| {}).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.problems);
+    report.leaves
+}
+
+/// An anonymous GET.
+async fn anonymous(api: &TestApi, path: &str) -> Reply {
+    api.send(Request::get(path).body(Body::empty()).unwrap())
+        .await
+}
+
+fn hash(value: &Value) -> amparo_tlog::Hash {
+    amparo_tlog::Hash::from_base64(value.as_str().unwrap()).unwrap()
+}
+
+fn hashes(value: &Value) -> Vec<amparo_tlog::Hash> {
+    value.as_array().unwrap().iter().map(hash).collect()
+}
+
+async fn upload_capture(api: &TestApi, name: &str, bytes: &[u8]) -> String {
+    let reply = api
+        .send(upload_request(
+            Some(&api.admin),
+            multipart(name, bytes, &[]),
+            true,
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    reply.json()["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_public_log_routes_answer_without_credentials() {
+    let api = test_api().await;
+    for (method, path) in PUBLIC_API_ROUTES {
+        assert!(API_ROUTES.contains(&(method, path)), "{method} {path}");
+        let reply = anonymous(&api, &concrete(path, "")).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_checkpoint_is_signed_by_the_installation_and_covers_every_leaf() {
+    let api = test_api().await;
+    upload_capture(&api, "a.txt", b"first").await;
+    let checkpoint = fetch_checkpoint(&api).await;
+    assert_eq!(checkpoint.origin(), api.app().settings().log_origin());
+    assert_eq!(checkpoint.size(), leaves(&api).await);
+    // Another write grows the log, and the next checkpoint is signed for it.
+    api.create("person", person("", &[], &[])).await;
+    let later = fetch_checkpoint(&api).await;
+    assert_eq!(later.size(), leaves(&api).await);
+    assert!(later.size() > checkpoint.size());
+}
+
+#[tokio::test]
+async fn a_captures_inclusion_proof_verifies_against_the_checkpoint() {
+    let api = test_api().await;
+    let id = upload_capture(&api, "statement.txt", b"what the family said").await;
+    let path = format!("/api/v1/captures/{id}/proof");
+    let unsigned = anonymous(&api, &path).await;
+    assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unsigned.code(), "unauthorized");
+
+    let reply = api.call(Method::GET, &path, &api.viewer, None).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert!(
+        reply
+            .header(header::CONTENT_TYPE)
+            .starts_with("application/json")
+    );
+    let proof = reply.json();
+    let index = proof["leafIdx"].as_u64().unwrap();
+    let checkpoint = fetch_checkpoint(&api).await;
+    assert_eq!(proof["treeSize"].as_u64().unwrap(), checkpoint.size());
+    assert_eq!(&hash(&proof["root"]), checkpoint.root());
+    amparo_tlog::verify_inclusion(
+        index,
+        checkpoint.size(),
+        &hash(&proof["leafHash"]),
+        &hashes(&proof["proof"]),
+        checkpoint.root(),
+    )
+    .unwrap();
+    let entry = api
+        .app()
+        .capture_log_entry(&Actor::cli("tester"), id.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(index, entry.index);
+    assert_eq!(
+        hash(&proof["leafHash"]),
+        amparo_tlog::leaf_hash(&entry.leaf)
+    );
+
+    // The public route gives the same proof, by default and for the size asked for.
+    for query in [
+        format!("index={index}"),
+        format!("index={index}&size={}", checkpoint.size()),
+    ] {
+        let public = anonymous(&api, &format!("/api/v1/log/proof/inclusion?{query}")).await;
+        assert_eq!(public.status, StatusCode::OK, "{query}");
+        assert_eq!(public.json(), proof, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn a_consistency_proof_links_two_checkpoints() {
+    let api = test_api().await;
+    upload_capture(&api, "a.txt", b"first").await;
+    let before = fetch_checkpoint(&api).await;
+    for index in 0..5 {
+        api.create("person", person(&format!("n{index}"), &[], &[]))
+            .await;
+    }
+    upload_capture(&api, "b.txt", b"second").await;
+    let after = fetch_checkpoint(&api).await;
+    assert!(after.size() > before.size());
+    for query in [
+        format!("size1={}&size2={}", before.size(), after.size()),
+        format!("size1={}", before.size()),
+    ] {
+        let reply = anonymous(&api, &format!("/api/v1/log/proof/consistency?{query}")).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{query}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let proof = reply.json();
+        assert_eq!(proof["size1"].as_u64().unwrap(), before.size(), "{query}");
+        assert_eq!(proof["size2"].as_u64().unwrap(), after.size(), "{query}");
+        assert_eq!(&hash(&proof["root1"]), before.root(), "{query}");
+        assert_eq!(&hash(&proof["root2"]), after.root(), "{query}");
+        amparo_tlog::verify_consistency(
+            before.size(),
+            after.size(),
+            before.root(),
+            after.root(),
+            &hashes(&proof["proof"]),
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn bad_log_parameters_are_400_with_the_parameter_named() {
+    let api = test_api().await;
+    let size = fetch_checkpoint(&api).await.size();
+    let beyond = size + 1;
+    for (query, field) in [
+        ("/api/v1/log/proof/inclusion".to_owned(), "index"),
+        ("/api/v1/log/proof/inclusion?index=".to_owned(), "index"),
+        ("/api/v1/log/proof/inclusion?index=abc".to_owned(), "index"),
+        ("/api/v1/log/proof/inclusion?index=-1".to_owned(), "index"),
+        ("/api/v1/log/proof/inclusion?index=1.5".to_owned(), "index"),
+        (
+            "/api/v1/log/proof/inclusion?index=99999999999999999999999".to_owned(),
+            "index",
+        ),
+        (format!("/api/v1/log/proof/inclusion?index={size}"), "index"),
+        (
+            "/api/v1/log/proof/inclusion?index=1&size=1".to_owned(),
+            "index",
+        ),
+        (
+            "/api/v1/log/proof/inclusion?index=0&size=0".to_owned(),
+            "index",
+        ),
+        (
+            format!("/api/v1/log/proof/inclusion?index=0&size={beyond}"),
+            "size",
+        ),
+        (
+            "/api/v1/log/proof/inclusion?index=0&size=x".to_owned(),
+            "size",
+        ),
+        (
+            "/api/v1/log/proof/inclusion?index=0&leaf=1".to_owned(),
+            "leaf",
+        ),
+        ("/api/v1/log/proof/consistency".to_owned(), "size1"),
+        ("/api/v1/log/proof/consistency?size1=0".to_owned(), "size1"),
+        (
+            "/api/v1/log/proof/consistency?size1=one".to_owned(),
+            "size1",
+        ),
+        (
+            format!("/api/v1/log/proof/consistency?size1={beyond}"),
+            "size1",
+        ),
+        (
+            "/api/v1/log/proof/consistency?size1=2&size2=1".to_owned(),
+            "size1",
+        ),
+        (
+            format!("/api/v1/log/proof/consistency?size1=1&size2={beyond}"),
+            "size2",
+        ),
+        (
+            "/api/v1/log/proof/consistency?size1=1&size2=".to_owned(),
+            "size2",
+        ),
+    ] {
+        let reply = anonymous(&api, &query).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert_eq!(reply.code(), "invalid_query", "{query}");
+        assert_eq!(reply.field(), json!(field), "{query}");
+        let message = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(!message.ends_with('.'), "{query}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn log_tiles_are_served_from_the_store() {
+    let api = test_api().await;
+    upload_capture(&api, "a.txt", b"first").await;
+    let checkpoint = fetch_checkpoint(&api).await;
+    let size = checkpoint.size();
+    assert!(size < 256, "one partial tile holds the whole test log");
+    let tile = anonymous(&api, &format!("/api/v1/log/tile/0/000.p/{size}")).await;
+    assert_eq!(tile.status, StatusCode::OK);
+    assert_eq!(
+        tile.header(header::CONTENT_TYPE),
+        "application/octet-stream"
+    );
+    assert!(tile.header(header::CACHE_CONTROL).contains("immutable"));
+    let tile_hashes = amparo_tlog::tiles::parse_tile_data(&tile.body, size as u16).unwrap();
+    assert_eq!(&amparo_tlog::tree_hash(&tile_hashes), checkpoint.root());
+    let bundle = anonymous(&api, &format!("/api/v1/log/tile/entries/000.p/{size}")).await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    let entries = amparo_tlog::tiles::parse_entry_bundle(&bundle.body).unwrap();
+    let entry_hashes: Vec<amparo_tlog::Hash> = entries
+        .iter()
+        .map(|entry| amparo_tlog::leaf_hash(entry))
+        .collect();
+    assert_eq!(entry_hashes, tile_hashes);
+    for (path, status, code) in [
+        ("/api/v1/log/tile/0/000", StatusCode::NOT_FOUND, "not_found"),
+        (
+            "/api/v1/log/tile/1/000.p/1",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/log/tile/0/001.p/1",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/log/tile/0/0",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/log/tile/0/000.p/0",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/log/tile/64/000",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "/api/v1/log/tile/x",
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+    ] {
+        let reply = anonymous(&api, path).await;
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.code(), code, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_evidence_bundle_downloads_and_verifies_with_the_installation_key() {
+    let api = test_api().await;
+    let evidence = b"Declaracion de la familia, 3 de marzo".to_vec();
+    let id = upload_capture(&api, "statement.txt", &evidence).await;
+    let path = format!("/api/v1/captures/{id}/bundle");
+    let unsigned = anonymous(&api, &path).await;
+    assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unsigned.code(), "unauthorized");
+
+    let reply = api.call(Method::GET, &path, &api.viewer, None).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header(header::CONTENT_TYPE), "application/zip");
+    assert_eq!(
+        reply.header(header::CONTENT_DISPOSITION),
+        format!("attachment; filename=\"amparo-evidence-{id}.zip\"")
+    );
+    assert_eq!(
+        reply.header(header::CONTENT_LENGTH),
+        reply.body.len().to_string()
+    );
+    let key = api.app().log_verifier_key().unwrap();
+    let report = amparo_bundle::verify_bundle(std::io::Cursor::new(&reply.body), Some(&key));
+    assert_eq!(
+        report.outcome,
+        amparo_bundle::Outcome::Verified,
+        "{}",
+        report.render()
+    );
+    let tmp = api.dir.path().join("data").join("tmp");
+    let leftovers = std::fs::read_dir(&tmp).map_or(0, |entries| entries.count());
+    assert_eq!(leftovers, 0, "the temporary bundle is gone");
+
+    let missing = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/captures/{}/bundle", Uuid::now_v7()),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.code(), "not_found");
+    let leftovers = std::fs::read_dir(&tmp).map_or(0, |entries| entries.count());
+    assert_eq!(leftovers, 0, "nothing is left by a failed bundle either");
+}
+
+// ---------------------------------------------------------------------------------------------
 // The OpenAPI document.
 
 #[tokio::test]
@@ -1090,7 +1477,16 @@ async fn openapi_document_lists_exactly_the_routes() {
     for (method, path) in API_ROUTES {
         let operation = &paths[*path][method.to_ascii_lowercase()];
         assert!(operation["operationId"].is_string(), "{method} {path}");
-        assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+        if is_public(method, path) {
+            assert_eq!(operation["security"], json!([]), "{method} {path}");
+            assert!(
+                operation["responses"].get("401").is_none(),
+                "{method} {path}"
+            );
+        } else {
+            assert!(operation["security"].is_null(), "{method} {path}");
+            assert!(operation["responses"]["401"].is_object(), "{method} {path}");
+        }
         for parameter in ["kind", "id"] {
             if path.contains(&format!("{{{parameter}}}")) {
                 let refs = operation["parameters"].to_string();

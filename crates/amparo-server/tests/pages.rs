@@ -36,6 +36,8 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: String,
+    /// The body as sent, for downloads.
+    bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -98,6 +100,7 @@ impl Browser {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -533,6 +536,10 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
             let path = route.replace("{id}", &id.to_string());
             let answer = browser.get(&path).await;
             assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            if path.ends_with("/bundle") {
+                assert_eq!(answer.headers[header::CONTENT_TYPE], "application/zip");
+                continue;
+            }
             if path.ends_with("/content") {
                 assert_eq!(
                     answer.headers[header::CONTENT_TYPE],
@@ -1141,4 +1148,156 @@ async fn the_log_page_shows_the_verifier_key_of_the_installations_signing_key() 
     check_page("/log", &page.body, "en");
     assert!(page.body.contains(&key), "{}", page.body);
     assert!(!page.body.contains("PRIVATE+KEY"), "never the signing key");
+}
+
+#[tokio::test]
+async fn a_capture_page_shows_its_log_leaf_and_offers_its_evidence_bundle() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let capture = installation
+        .app
+        .capture_bytes(
+            &admin,
+            "statement.txt",
+            Some("text/plain"),
+            b"Declaracion de la familia",
+            amparo_app::CaptureOptions::default(),
+        )
+        .await
+        .unwrap();
+    let leaf = installation
+        .app
+        .capture_log_entry(&admin, capture.id)
+        .await
+        .unwrap()
+        .index;
+    let state = AppState::new(installation.app.clone());
+    let bundle_path = format!("/captures/{}/bundle", capture.id);
+
+    let mut anonymous = Browser::new(&state);
+    let refused = anonymous.get(&bundle_path).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert_eq!(refused.location(), "/login");
+
+    for (lang, label, link) in [
+        ("en", "Evidence log leaf", "Download evidence bundle"),
+        (
+            "es",
+            "Hoja en el registro de evidencias",
+            "Descargar el paquete de evidencia",
+        ),
+    ] {
+        let mut browser = Browser::new(&state);
+        browser.accept_language = Some(lang);
+        browser.sign_in("admin", &installation.admin_password).await;
+        let page = browser.get(&format!("/captures/{}", capture.id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        check_page("/captures/{id}", &page.body, lang);
+        assert!(
+            page.body.contains(&format!(
+                "<dt>{label}</dt><dd class=\"breakable\">{leaf}</dd>"
+            )),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"{bundle_path}\">{link}</a>")),
+            "{}",
+            page.body
+        );
+    }
+
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let download = browser.get(&bundle_path).await;
+    assert_eq!(download.status, StatusCode::OK, "{}", download.body);
+    assert_eq!(download.headers[header::CONTENT_TYPE], "application/zip");
+    assert_eq!(
+        download.headers[header::CONTENT_DISPOSITION],
+        format!(
+            "attachment; filename=\"amparo-evidence-{}.zip\"",
+            capture.id
+        )
+        .as_str()
+    );
+    let key = installation.app.log_verifier_key().unwrap();
+    let report = amparo_bundle::verify_bundle(std::io::Cursor::new(&download.bytes), Some(&key));
+    assert_eq!(
+        report.outcome,
+        amparo_bundle::Outcome::Verified,
+        "{}",
+        report.render()
+    );
+    let missing = browser
+        .get("/captures/0193b2c4-7d1e-7c3a-9f00-000000000001/bundle")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let tmp = installation.app.data_dir().join("tmp");
+    let leftovers = std::fs::read_dir(&tmp).map_or(0, |entries| entries.count());
+    assert_eq!(leftovers, 0, "no temporary bundle is left behind");
+}
+
+#[tokio::test]
+async fn the_log_page_shows_the_latest_checkpoint_and_how_to_verify_a_bundle() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    installation
+        .app
+        .capture_bytes(
+            &admin,
+            "a.txt",
+            Some("text/plain"),
+            b"evidence",
+            amparo_app::CaptureOptions::default(),
+        )
+        .await
+        .unwrap();
+    let checkpoint = installation.app.latest_checkpoint().await.unwrap();
+    let key = installation.app.log_verifier_key().unwrap();
+    let verifiers = amparo_tlog::VerifierSet::new([amparo_tlog::Verifier::parse(&key).unwrap()]);
+    let note = amparo_tlog::Note::open(checkpoint.note.as_bytes(), &verifiers).unwrap();
+    let opened = amparo_tlog::Checkpoint::parse(note.text()).unwrap();
+    let state = AppState::new(installation.app.clone());
+    for (lang, heading, verify) in [
+        ("en", "Latest checkpoint", "amparo bundle verify"),
+        ("es", "Último punto de control", "amparo bundle verify"),
+    ] {
+        let mut browser = Browser::new(&state);
+        browser.accept_language = Some(lang);
+        browser.sign_in("admin", &installation.admin_password).await;
+        let page = browser.get("/log").await;
+        assert_eq!(page.status, StatusCode::OK);
+        check_page("/log", &page.body, lang);
+        assert!(page.body.contains(heading), "{}", page.body);
+        assert!(
+            page.body.contains(&format!("<dd>{}</dd>", opened.size())),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&opened.root().to_base64()),
+            "{}",
+            page.body
+        );
+        // The note exactly as signed, in a <pre>.
+        let shown = page
+            .body
+            .split("<pre class=\"preview\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</pre>").next())
+            .expect("the note in a <pre>");
+        assert_eq!(unescape(shown), checkpoint.note);
+        assert!(page.body.contains(verify), "{}", page.body);
+        assert!(page.body.contains("--key"), "{}", page.body);
+    }
+}
+
+/// Undoes askama's HTML escaping.
+fn unescape(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

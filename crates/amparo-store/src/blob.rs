@@ -313,6 +313,35 @@ impl BlobStore {
         Ok(bytes.to_vec())
     }
 
+    /// Copies a blob into the file at `destination` (created or truncated) without holding it
+    /// in memory, checking it against its name; returns its plain SHA-256 and size. A damaged
+    /// blob leaves the partial file behind for the caller to remove.
+    pub async fn copy_to_file(
+        &self,
+        key: &BlobKey,
+        destination: &Path,
+    ) -> Result<BlobInfo, BlobWriteError> {
+        use std::io::Write as _;
+        let mut stream = self.objects.get(&key.object_path()).await?.into_stream();
+        let io_error = |source| BlobWriteError::Sync {
+            path: destination.to_owned(),
+            source,
+        };
+        let file = std::fs::File::create(destination).map_err(io_error)?;
+        let mut file = std::io::BufWriter::with_capacity(CHUNK, file);
+        let mut hashes = Hashes::new(&self.secret);
+        while let Some(chunk) = stream.try_next().await? {
+            hashes.update(&chunk);
+            file.write_all(&chunk).map_err(io_error)?;
+        }
+        file.flush().map_err(io_error)?;
+        let info = hashes.finish();
+        if &info.key != key {
+            return Err(BlobWriteError::Damaged { key: key.clone() });
+        }
+        Ok(info)
+    }
+
     /// Whether a blob exists.
     pub async fn contains(&self, key: &BlobKey) -> Result<bool, BlobWriteError> {
         match self.objects.head(&key.object_path()).await {

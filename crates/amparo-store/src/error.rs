@@ -37,6 +37,17 @@ pub enum StoreError {
     /// A PostgreSQL schema name that could be misread as SQL.
     #[error("schema name {0:?} must be lowercase letters, digits and underscores")]
     InvalidSchemaName(String),
+    /// A log proof was asked for sizes or an index the log does not have.
+    #[error("{0}")]
+    Proof(amparo_tlog::ProofError),
+    /// The log holds fewer leaves than asked for.
+    #[error("the evidence log has {available} leaves, fewer than the {requested} asked for")]
+    LogTooShort {
+        /// The leaves asked for.
+        requested: u64,
+        /// The leaves stored.
+        available: u64,
+    },
     /// The database server or file failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -7,17 +7,25 @@
 
 mod blob;
 mod error;
+mod log;
 mod postgres;
 mod sqlite;
 mod types;
 
 pub use blob::{BlobInfo, BlobKey, BlobStore, BlobWriteError, ListedBlob};
 pub use error::StoreError;
+pub use log::{
+    LogAppend, LogEntry, SALTS_LEN, Salts, StoredCheckpoint, version_content, version_leaf_kind,
+    version_subject,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use types::{ApiTokenRow, Change, ListOptions, OutboxEntry, StoredVersion};
 
+use std::sync::Arc;
+
 use amparo_model::RecordKind;
+use amparo_tlog::{Hash, ProofError, TiledSource, TreeState};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -114,4 +122,99 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records that a token was used at `at`.
     async fn touch_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Appends leaves that record something other than a record version, in one transaction
+    /// that is durable when this returns. Returns the index of the first.
+    async fn append_log(&self, entries: &[LogAppend]) -> Result<u64, StoreError>;
+
+    /// The number of leaves in the evidence log.
+    async fn log_size(&self) -> Result<u64, StoreError>;
+
+    /// Up to `limit` leaves from index `start` on, in index order.
+    async fn log_entries(&self, start: u64, limit: u32) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// The leaf of one record version.
+    async fn log_entry_for_version(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+    ) -> Result<Option<LogEntry>, StoreError>;
+
+    /// The 256 leaf hashes of the full level-0 tile `index`, if that tile is full.
+    async fn log_tile(&self, index: u64) -> Result<Option<Vec<Hash>>, StoreError>;
+
+    /// The tree state of at least `size` leaves (the cached one when it is large enough).
+    async fn log_state(&self, size: u64) -> Result<Arc<TreeState>, StoreError>;
+
+    /// Stores a signed checkpoint; a second one for the same size is ignored (returns false).
+    async fn add_log_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<bool, StoreError>;
+
+    /// The checkpoint of the largest tree size.
+    async fn latest_log_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError>;
+
+    /// Every stored checkpoint, smallest tree first.
+    async fn log_checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+
+    /// The root hash of the first `size` leaves.
+    async fn log_root(&self, size: u64) -> Result<Hash, StoreError> {
+        let state = self.log_state(size).await?;
+        let mut source = state.source(size);
+        loop {
+            match source.root() {
+                Ok(root) => return Ok(root),
+                Err(missing) => add_tiles(self, &mut source, missing).await?,
+            }
+        }
+    }
+
+    /// The inclusion proof of leaf `index` in the tree of `size` leaves (RFC 9162 2.1.3.1).
+    async fn log_inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
+        let state = self.log_state(size).await?;
+        let mut source = state.source(size);
+        loop {
+            match source.inclusion(index) {
+                Ok(proof) => return proof.map_err(StoreError::Proof),
+                Err(missing) => add_tiles(self, &mut source, missing).await?,
+            }
+        }
+    }
+
+    /// The consistency proof from the tree of `old_size` leaves to that of `new_size` (RFC 9162
+    /// 2.1.4.1).
+    async fn log_consistency_proof(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<Vec<Hash>, StoreError> {
+        if old_size > new_size {
+            return Err(StoreError::Proof(ProofError::SizesReversed {
+                old_size,
+                new_size,
+            }));
+        }
+        let state = self.log_state(new_size).await?;
+        let mut source = state.source(new_size);
+        loop {
+            match source.consistency(old_size) {
+                Ok(proof) => return proof.map_err(StoreError::Proof),
+                Err(missing) => add_tiles(self, &mut source, missing).await?,
+            }
+        }
+    }
+}
+
+/// Fetches the level-0 tiles a proof asked for.
+async fn add_tiles<S: Store + ?Sized>(
+    store: &S,
+    source: &mut TiledSource<'_>,
+    missing: Vec<u64>,
+) -> Result<(), StoreError> {
+    for index in missing {
+        let hashes = store.log_tile(index).await?.ok_or_else(|| {
+            StoreError::Corrupt(format!("log tile {index} is missing from storage"))
+        })?;
+        source.add_tile(index, hashes);
+    }
+    Ok(())
 }

@@ -14,11 +14,18 @@ use sqlx::sqlite::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
     to_micros,
 };
-use crate::{ApiTokenRow, Change, ListOptions, OutboxEntry, Store, StoreError, StoredVersion};
+use crate::{
+    ApiTokenRow, Change, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError,
+    StoredCheckpoint, StoredVersion,
+};
+use amparo_tlog::{Hash, Node, TreeState, leaf_hash};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::sync::Arc;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -28,6 +35,7 @@ const VERSION_COLUMNS: &str = "kind, id, version, deleted, body, sensitive, acto
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    log: Arc<LogCache>,
 }
 
 impl SqliteStore {
@@ -60,13 +68,161 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self {
+            pool,
+            log: Arc::new(LogCache::default()),
+        };
+        store.backfill_log().await?;
+        Ok(store)
+    }
+
+    /// Gives every stored version that has no leaf yet (versions written before the evidence
+    /// log existed) its leaf, in outbox order.
+    async fn backfill_log(&self) -> Result<(), StoreError> {
+        loop {
+            let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let rows = sqlx::query(
+                "SELECT v.kind, v.id, v.version, v.deleted, v.body, v.sensitive, v.actor, v.recorded_at
+                 FROM outbox o
+                 JOIN record_versions v ON v.kind = o.kind AND v.id = o.id AND v.version = o.version
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM log_leaves l
+                     WHERE l.record_kind = o.kind AND l.record_id = o.id AND l.record_version = o.version)
+                 ORDER BY o.seq LIMIT 1000",
+            )
+            .fetch_all(&mut *transaction)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut pending = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let version = version_from_row(row)?;
+                let body = (!version.deleted).then_some(&version.body);
+                pending.push(PendingLeaf::for_version(
+                    version.kind,
+                    version.id,
+                    version.version,
+                    body,
+                    &version.actor,
+                    version.recorded_at,
+                ));
+            }
+            let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+            transaction.commit().await?;
+            self.log.set(state);
+        }
     }
 
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The number of leaves stored.
+async fn stored_log_size(connection: &mut SqliteConnection) -> Result<u64, StoreError> {
+    let size: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(size as u64)
+}
+
+/// Reads the tree state of the stored log.
+async fn load_log_state(connection: &mut SqliteConnection) -> Result<TreeState, StoreError> {
+    let size = stored_log_size(connection).await?;
+    let edge_start = size / 256 * 256;
+    let leaves: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT leaf FROM log_leaves WHERE idx >= ? ORDER BY idx")
+            .bind(edge_start as i64)
+            .fetch_all(&mut *connection)
+            .await?;
+    let edge: Vec<Hash> = leaves.iter().map(|leaf| leaf_hash(leaf)).collect();
+    let rows = sqlx::query("SELECT level, idx, hash FROM log_nodes")
+        .fetch_all(&mut *connection)
+        .await?;
+    let mut nodes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        nodes.push(Node {
+            level: row.try_get::<i64, _>("level")? as u32,
+            index: row.try_get::<i64, _>("idx")? as u64,
+            hash: stored_hash(row.try_get("hash")?)?,
+        });
+    }
+    TreeState::from_parts(size, edge, nodes)
+        .map_err(|error| StoreError::Corrupt(format!("evidence log: {error}")))
+}
+
+/// Appends leaves inside the caller's write transaction (which holds the write lock), with the
+/// tiles and nodes they complete. The caller commits, then keeps the returned state.
+async fn append_leaves(
+    connection: &mut SqliteConnection,
+    cache: &LogCache,
+    pending: &[PendingLeaf],
+) -> Result<Arc<TreeState>, StoreError> {
+    let size = stored_log_size(connection).await?;
+    let mut state = match cache.get() {
+        Some(state) if state.size() == size => state,
+        _ => Arc::new(load_log_state(connection).await?),
+    };
+    // Until the commit succeeds, the cache may be ahead of the database: forget it.
+    cache.invalidate();
+    let hashes: Vec<Hash> = pending.iter().map(PendingLeaf::hash).collect();
+    let appended = Arc::make_mut(&mut state).append(&hashes);
+    for (chunk_number, chunk) in pending.chunks(200).enumerate() {
+        let first = size + (chunk_number * 200) as u64;
+        let mut insert: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+            "INSERT INTO log_leaves (idx, leaf, salts, record_kind, record_id, record_version) ",
+        );
+        insert.push_values(chunk.iter().enumerate(), |mut row, (offset, leaf)| {
+            let record = leaf.record;
+            row.push_bind((first + offset as u64) as i64)
+                .push_bind(leaf.leaf.to_vec())
+                .push_bind(leaf.salts.to_vec())
+                .push_bind(record.map(|(kind, _, _)| kind.as_str()))
+                .push_bind(record.map(|(_, id, _)| id.to_string()))
+                .push_bind(record.map(|(_, _, version)| i64::from(version)));
+        });
+        insert.build().execute(&mut *connection).await?;
+    }
+    for tile in &appended.tiles {
+        let bytes: Vec<u8> = tile.hashes.iter().flat_map(|hash| hash.0).collect();
+        sqlx::query("INSERT INTO log_tiles (idx, hashes) VALUES (?, ?)")
+            .bind(tile.index as i64)
+            .bind(bytes)
+            .execute(&mut *connection)
+            .await?;
+    }
+    for node in &appended.nodes {
+        sqlx::query("INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)")
+            .bind(i64::from(node.level))
+            .bind(node.index as i64)
+            .bind(node.hash.0.to_vec())
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(state)
+}
+
+fn log_entry_from_row(row: &SqliteRow) -> Result<LogEntry, StoreError> {
+    Ok(LogEntry {
+        index: row.try_get::<i64, _>("idx")? as u64,
+        leaf: row.try_get("leaf")?,
+        salts: stored_salts(row.try_get("salts")?)?,
+        record: stored_record(
+            row.try_get("record_kind")?,
+            row.try_get("record_id")?,
+            row.try_get("record_version")?,
+        )?,
+    })
+}
+
+fn checkpoint_from_row(row: &SqliteRow) -> Result<StoredCheckpoint, StoreError> {
+    Ok(StoredCheckpoint {
+        size: row.try_get::<i64, _>("size")? as u64,
+        note: row.try_get("note")?,
+        signed_at: from_micros(row.try_get("signed_at")?)?,
+    })
 }
 
 fn version_from_row(row: &SqliteRow) -> Result<StoredVersion, StoreError> {
@@ -112,6 +268,7 @@ impl Store for SqliteStore {
     async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut written = Vec::with_capacity(changes.len());
+        let mut pending = Vec::with_capacity(changes.len());
         for change in changes {
             let kind = change.kind.as_str();
             let id = change.id.to_string();
@@ -182,7 +339,7 @@ impl Store for SqliteStore {
                 .execute(&mut *transaction)
                 .await?;
             }
-            written.push(StoredVersion {
+            let stored = StoredVersion {
                 kind: change.kind,
                 id: change.id,
                 version,
@@ -190,9 +347,20 @@ impl Store for SqliteStore {
                 body: join_body(public.as_deref(), sensitive.as_deref())?,
                 actor: change.actor.clone(),
                 recorded_at: from_micros(recorded_at)?,
-            });
+            };
+            pending.push(PendingLeaf::for_version(
+                stored.kind,
+                stored.id,
+                stored.version,
+                change.body.as_ref().map(|_| &stored.body),
+                &stored.actor,
+                stored.recorded_at,
+            ));
+            written.push(stored);
         }
+        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
         transaction.commit().await?;
+        self.log.set(state);
         Ok(written)
     }
 
@@ -450,5 +618,108 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn append_log(&self, entries: &[LogAppend]) -> Result<u64, StoreError> {
+        let pending: Vec<PendingLeaf> = entries.iter().map(PendingLeaf::from_append).collect();
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+        transaction.commit().await?;
+        let first = state.size() - pending.len() as u64;
+        self.log.set(state);
+        Ok(first)
+    }
+
+    async fn log_size(&self) -> Result<u64, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        stored_log_size(&mut connection).await
+    }
+
+    async fn log_entries(&self, start: u64, limit: u32) -> Result<Vec<LogEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT idx, leaf, salts, record_kind, record_id, record_version FROM log_leaves
+             WHERE idx >= ? ORDER BY idx LIMIT ?",
+        )
+        .bind(start.min(i64::MAX as u64) as i64)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(log_entry_from_row).collect()
+    }
+
+    async fn log_entry_for_version(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+    ) -> Result<Option<LogEntry>, StoreError> {
+        let row = sqlx::query(
+            "SELECT idx, leaf, salts, record_kind, record_id, record_version FROM log_leaves
+             WHERE record_kind = ? AND record_id = ? AND record_version = ?",
+        )
+        .bind(kind.as_str())
+        .bind(id.to_string())
+        .bind(i64::from(version))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(log_entry_from_row).transpose()
+    }
+
+    async fn log_tile(&self, index: u64) -> Result<Option<Vec<Hash>>, StoreError> {
+        let bytes: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT hashes FROM log_tiles WHERE idx = ?")
+                .bind(index.min(i64::MAX as u64) as i64)
+                .fetch_optional(&self.pool)
+                .await?;
+        bytes.as_deref().map(tile_hashes).transpose()
+    }
+
+    async fn log_state(&self, size: u64) -> Result<Arc<TreeState>, StoreError> {
+        if let Some(state) = self.log.get()
+            && state.size() >= size
+        {
+            return Ok(state);
+        }
+        // A read transaction sees one snapshot of leaves and nodes.
+        let mut transaction = self.pool.begin().await?;
+        let state = Arc::new(load_log_state(&mut transaction).await?);
+        transaction.commit().await?;
+        if state.size() < size {
+            return Err(StoreError::LogTooShort {
+                requested: size,
+                available: state.size(),
+            });
+        }
+        self.log.offer(state.clone());
+        Ok(state)
+    }
+
+    async fn add_log_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO log_checkpoints (size, note, signed_at) VALUES (?, ?, ?)
+             ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(checkpoint.size as i64)
+        .bind(&checkpoint.note)
+        .bind(to_micros(checkpoint.signed_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn latest_log_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query(
+            "SELECT size, note, signed_at FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(checkpoint_from_row).transpose()
+    }
+
+    async fn log_checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        let rows = sqlx::query("SELECT size, note, signed_at FROM log_checkpoints ORDER BY size")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(checkpoint_from_row).collect()
     }
 }

@@ -27,8 +27,12 @@ use amparo_model::{
     PersonId, PlaceId, ProceedingId, Record, RecordKind, TeamId, TestimonyId, UserId,
 };
 use amparo_store::{
-    ApiTokenRow, Change, ListOptions, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError,
-    StoredVersion,
+    ApiTokenRow, Change, ListOptions, LogAppend, OutboxEntry, PostgresStore, SqliteStore, Store,
+    StoreError, StoredCheckpoint, StoredVersion,
+};
+use amparo_tlog::{
+    Hash, LeafKind, LeafV1, Role as CommitmentRole, commit, leaf_hash, tree_hash,
+    verify_consistency, verify_inclusion,
 };
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -98,6 +102,11 @@ conformance! {
     concurrent_writers_leave_a_complete_outbox(shared),
     sensitive_member_is_stored_apart(db),
     stored_versions_cannot_be_altered(db),
+    every_version_gets_its_leaf(store),
+    log_roots_and_proofs_match_the_stored_leaves(store),
+    checkpoints_are_kept_once_per_size(store),
+    log_is_append_only(db),
+    two_stores_on_one_database_extend_one_log(db),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +213,19 @@ impl TestDb {
 
     fn db(&self) -> &Self {
         self
+    }
+
+    /// A second store on the same database, as another process would open it.
+    async fn reopen(&self) -> Result<Arc<dyn Store>, StoreError> {
+        match &self.backend {
+            Backend::SqliteFile { path, .. } => Ok(Arc::new(SqliteStore::open(path).await?)),
+            Backend::SqliteMemory { .. } => {
+                panic!("a private in-memory database cannot be opened a second time")
+            }
+            Backend::Postgres { url, schema, .. } => Ok(Arc::new(
+                PostgresStore::connect_in_schema(url, Some(schema)).await?,
+            )),
+        }
     }
 
     /// A second connection to the store's tables, outside the store.
@@ -963,6 +985,16 @@ async fn concurrent_writers_leave_a_complete_outbox(store: Arc<dyn Store>) -> Ou
         "a tailer polling during the writes missed {missed:?}"
     );
     assert_eq!(tailed, outbox);
+    assert_eq!(
+        store.log_size().await?,
+        outbox.len() as u64,
+        "every version written concurrently has its own leaf"
+    );
+    let hashes = stored_leaf_hashes(&*store).await?;
+    assert_eq!(
+        store.log_root(hashes.len() as u64).await?,
+        tree_hash(&hashes)
+    );
 
     let mut versions: BTreeMap<Uuid, Vec<u32>> = BTreeMap::new();
     for e in &outbox {
@@ -1696,5 +1728,307 @@ async fn stored_versions_cannot_be_altered(db: &TestDb) -> Outcome {
     assert!(truncate.is_err(), "TRUNCATE of stored versions must fail");
     assert_eq!(remaining, 2);
     assert_eq!(store.history(kind, id).await?, history);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evidence log.
+
+/// The leaf hashes of the whole stored log, read leaf by leaf.
+async fn stored_leaf_hashes(store: &dyn Store) -> Result<Vec<Hash>, StoreError> {
+    let mut hashes = Vec::new();
+    loop {
+        let page = store.log_entries(hashes.len() as u64, 300).await?;
+        if page.is_empty() {
+            return Ok(hashes);
+        }
+        for entry in page {
+            assert_eq!(
+                entry.index,
+                hashes.len() as u64,
+                "leaves are numbered without gaps"
+            );
+            hashes.push(leaf_hash(&entry.leaf));
+        }
+    }
+}
+
+async fn every_version_gets_its_leaf(store: &dyn Store) -> Outcome {
+    let person_id = Uuid::now_v7();
+    let capture_id = Uuid::now_v7();
+    let sha256 = "ab".repeat(32);
+    let first = create(store, RecordKind::Person, person_id, person("P-0042")).await?;
+    let second = write_one(
+        store,
+        change(RecordKind::Person, person_id, 1, Some(person("P-0043"))),
+    )
+    .await?;
+    let third = write_one(store, change(RecordKind::Person, person_id, 2, None)).await?;
+    let capture = create(
+        store,
+        RecordKind::Capture,
+        capture_id,
+        json!({ "sha256": sha256, "size": 3, "media_type": "text/plain" }),
+    )
+    .await?;
+    assert_eq!(store.log_size().await?, 4);
+
+    // A batch that conflicts writes no version and no leaf.
+    let conflicting = [
+        change(
+            RecordKind::Case,
+            Uuid::now_v7(),
+            0,
+            Some(json!({ "title": "t" })),
+        ),
+        change(RecordKind::Person, person_id, 1, Some(person("P-0044"))),
+    ];
+    assert!(matches!(
+        store.write(&conflicting).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(store.log_size().await?, 4, "a refused batch adds no leaf");
+
+    let mut indices = BTreeSet::new();
+    for (version, kind, content) in [
+        (
+            &first,
+            LeafKind::RecordVersion,
+            serde_json::to_vec(&first.body)?,
+        ),
+        (
+            &second,
+            LeafKind::RecordVersion,
+            serde_json::to_vec(&second.body)?,
+        ),
+        (&third, LeafKind::RecordVersion, b"null".to_vec()),
+        (&capture, LeafKind::Capture, sha256.as_bytes().to_vec()),
+    ] {
+        let entry = store
+            .log_entry_for_version(version.kind, version.id, version.version)
+            .await?
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {} v{} has no leaf",
+                    version.kind, version.id, version.version
+                )
+            });
+        assert!(indices.insert(entry.index));
+        assert_eq!(
+            entry.record,
+            Some((version.kind, version.id, version.version))
+        );
+        let leaf = LeafV1::decode(&entry.leaf)?;
+        assert_eq!(leaf.kind, kind);
+        assert_eq!(
+            leaf.time_micros,
+            (version.recorded_at.unix_timestamp_nanos() / 1_000) as i64
+        );
+        let subject = format!(
+            "{} {} v{}",
+            version.kind.as_str(),
+            version.id,
+            version.version
+        );
+        assert_eq!(
+            leaf.actor,
+            commit(CommitmentRole::Actor, &entry.salts.actor, ACTOR.as_bytes())
+        );
+        assert_eq!(
+            leaf.subject,
+            commit(
+                CommitmentRole::Subject,
+                &entry.salts.subject,
+                subject.as_bytes()
+            )
+        );
+        assert_eq!(
+            leaf.content,
+            commit(CommitmentRole::Content, &entry.salts.content, &content)
+        );
+        assert_ne!(
+            entry.salts.actor, entry.salts.subject,
+            "each commitment has its own salt"
+        );
+    }
+    assert_eq!(indices, (0..4).collect::<BTreeSet<u64>>());
+    Ok(())
+}
+
+async fn log_roots_and_proofs_match_the_stored_leaves(store: &dyn Store) -> Outcome {
+    let at = moment();
+    let batch = |count: usize, tag: &str| -> Vec<LogAppend> {
+        (0..count)
+            .map(|i| LogAppend::new(LeafKind::Audit, at, ACTOR, &format!("{tag} {i}"), b"read"))
+            .collect()
+    };
+    assert_eq!(store.append_log(&batch(300, "a")).await?, 0);
+    create(
+        store,
+        RecordKind::Case,
+        Uuid::now_v7(),
+        json!({ "title": "between" }),
+    )
+    .await?;
+    assert_eq!(store.append_log(&batch(500, "b")).await?, 301);
+    assert_eq!(store.append_log(&batch(1, "c")).await?, 801);
+    assert_eq!(store.log_size().await?, 802);
+
+    let hashes = stored_leaf_hashes(store).await?;
+    assert_eq!(hashes.len(), 802);
+    for size in [1u64, 2, 255, 256, 257, 300, 512, 513, 801, 802] {
+        let root = store.log_root(size).await?;
+        assert_eq!(
+            root,
+            tree_hash(&hashes[..size as usize]),
+            "root at size {size}"
+        );
+        for index in [0, size / 3, size / 2, size - 1] {
+            let proof = store.log_inclusion_proof(index, size).await?;
+            verify_inclusion(index, size, &hashes[index as usize], &proof, &root)?;
+        }
+        for old in [1, size / 2, size - 1, size] {
+            if old == 0 {
+                continue;
+            }
+            let proof = store.log_consistency_proof(old, size).await?;
+            let old_root = tree_hash(&hashes[..old as usize]);
+            verify_consistency(old, size, &old_root, &root, &proof)?;
+        }
+    }
+    assert!(matches!(
+        store.log_inclusion_proof(5, 900).await,
+        Err(StoreError::LogTooShort {
+            requested: 900,
+            available: 802
+        })
+    ));
+    assert!(matches!(
+        store.log_inclusion_proof(802, 802).await,
+        Err(StoreError::Proof(_))
+    ));
+    assert!(matches!(
+        store.log_consistency_proof(10, 5).await,
+        Err(StoreError::Proof(_))
+    ));
+    Ok(())
+}
+
+async fn checkpoints_are_kept_once_per_size(store: &dyn Store) -> Outcome {
+    assert_eq!(store.latest_log_checkpoint().await?, None);
+    let checkpoint = |size: u64, note: &str| StoredCheckpoint {
+        size,
+        note: note.to_owned(),
+        signed_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+    };
+    assert!(store.add_log_checkpoint(&checkpoint(3, "three")).await?);
+    assert!(store.add_log_checkpoint(&checkpoint(10, "ten")).await?);
+    assert!(
+        !store.add_log_checkpoint(&checkpoint(3, "again")).await?,
+        "one checkpoint per size"
+    );
+    assert!(store.add_log_checkpoint(&checkpoint(7, "seven")).await?);
+    assert_eq!(
+        store.latest_log_checkpoint().await?,
+        Some(checkpoint(10, "ten"))
+    );
+    let all: Vec<(u64, String)> = store
+        .log_checkpoints()
+        .await?
+        .into_iter()
+        .map(|c| (c.size, c.note))
+        .collect();
+    assert_eq!(
+        all,
+        vec![
+            (3, "three".to_owned()),
+            (7, "seven".to_owned()),
+            (10, "ten".to_owned())
+        ]
+    );
+    Ok(())
+}
+
+async fn log_is_append_only(db: &TestDb) -> Outcome {
+    let store = db.store();
+    let at = moment();
+    let entries: Vec<LogAppend> = (0..300)
+        .map(|i| LogAppend::new(LeafKind::Audit, at, ACTOR, &format!("audit {i}"), b"x"))
+        .collect();
+    store.append_log(&entries).await?;
+    store
+        .add_log_checkpoint(&StoredCheckpoint {
+            size: 300,
+            note: "n".to_owned(),
+            signed_at: at,
+        })
+        .await?;
+    let root = store.log_root(300).await?;
+
+    let raw = db.raw().await?;
+    for table in ["log_leaves", "log_tiles", "log_nodes", "log_checkpoints"] {
+        let update = raw.execute(&format!("UPDATE {table} SET idx = idx")).await;
+        let update = if table == "log_checkpoints" {
+            raw.execute("UPDATE log_checkpoints SET note = 'x'").await
+        } else {
+            update
+        };
+        assert!(update.is_err(), "UPDATE of {table} must be refused");
+        assert!(
+            raw.execute(&format!("DELETE FROM {table}")).await.is_err(),
+            "DELETE of {table}"
+        );
+        assert!(
+            raw.execute(&format!("TRUNCATE {table}")).await.is_err(),
+            "TRUNCATE of {table}"
+        );
+    }
+    raw.close().await;
+    assert_eq!(store.log_size().await?, 300);
+    assert_eq!(store.log_root(300).await?, root);
+    Ok(())
+}
+
+async fn two_stores_on_one_database_extend_one_log(db: &TestDb) -> Outcome {
+    let first = db.store();
+    let second = db.reopen().await?;
+    let at = moment();
+    let batch = |count: usize| -> Vec<LogAppend> {
+        (0..count)
+            .map(|i| LogAppend::new(LeafKind::Audit, at, ACTOR, &format!("{i}"), b"x"))
+            .collect()
+    };
+    // Each store's cached tree falls behind whenever the other appends.
+    for round in 0..4 {
+        first.append_log(&batch(100 + round)).await?;
+        create(
+            first,
+            RecordKind::Case,
+            Uuid::now_v7(),
+            json!({ "title": "a" }),
+        )
+        .await?;
+        second.append_log(&batch(150)).await?;
+        create(
+            &*second,
+            RecordKind::Case,
+            Uuid::now_v7(),
+            json!({ "title": "b" }),
+        )
+        .await?;
+    }
+    let size = first.log_size().await?;
+    assert_eq!(size, second.log_size().await?);
+    assert_eq!(size, 100 + 101 + 102 + 103 + 4 * 150 + 8);
+    let hashes = stored_leaf_hashes(first).await?;
+    let root = tree_hash(&hashes);
+    assert_eq!(first.log_root(size).await?, root);
+    assert_eq!(second.log_root(size).await?, root);
+    for index in [0, 255, 256, size / 2, size - 1] {
+        let proof = first.log_inclusion_proof(index, size).await?;
+        verify_inclusion(index, size, &hashes[index as usize], &proof, &root)?;
+        let proof = second.log_inclusion_proof(index, size).await?;
+        verify_inclusion(index, size, &hashes[index as usize], &proof, &root)?;
+    }
     Ok(())
 }

@@ -20,13 +20,15 @@ pub mod leaf;
 pub mod note;
 pub mod proof;
 pub mod tiles;
+pub mod tree;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use hash::{Hash, HashLengthError, RootBuilder, empty_root, leaf_hash, node_hash, tree_hash};
-pub use leaf::{LeafError, LeafKind, LeafV1, Role, commit};
+pub use leaf::{LEAF_V1_LEN, LeafError, LeafKind, LeafV1, Role, SALT_LEN, commit};
 pub use note::{KeyError, Note, NoteError, NoteSignature, Signer, Verifier, VerifierSet, key_id};
 pub use proof::{
     HashSource, ProofError, consistency_proof, inclusion_proof, root_from_inclusion_proof,
     verify_consistency, verify_inclusion,
 };
 pub use tiles::{Tile, TileError, TilePath, parse_tile_path, tiles_for_size};
+pub use tree::{Appended, FullTile, Node, TiledSource, TreeError, TreeState};

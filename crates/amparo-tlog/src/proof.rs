@@ -126,6 +126,11 @@ fn range_hash<S: HashSource + ?Sized>(source: &S, start: u64, end: u64) -> Hash 
     iter.fold(*last, |right, left| node_hash(left, &right))
 }
 
+/// The root hash of the first `size` leaves of `source` (RFC 6962 section 2.1).
+pub(crate) fn range_root<S: HashSource + ?Sized>(source: &S, size: u64) -> Hash {
+    range_hash(source, 0, size)
+}
+
 /// The inclusion proof `PATH(index, D[0:size])` of RFC 9162 section 2.1.3.1, leaf to root.
 pub fn inclusion_proof<S: HashSource + ?Sized>(
     source: &S,

@@ -5,6 +5,9 @@
 
 mod data;
 mod load;
+mod log;
+
+pub use log::{LogOptions, log};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

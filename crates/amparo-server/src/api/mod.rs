@@ -1,14 +1,16 @@
-//! The JSON API under `/api/v1`: records of every type, captures, custody timelines and the
-//! OpenAPI document. Every route is listed once, in [`API_ROUTES`], and [`routes`] is built from
-//! that list, so the document and the router cannot drift apart.
+//! The JSON API under `/api/v1`: records of every type, captures, custody timelines, the
+//! evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
+//! [`routes`] is built from that list, so the document and the router cannot drift apart.
 //!
 //! Clients authenticate with `Authorization: Bearer <token>` (`amparo token create`) or a
-//! signed-in session plus its CSRF token; errors are `{"error": {"code", "message", "field"}}`
-//! with the stable codes of `docs/api-errors.md`.
+//! signed-in session plus its CSRF token; the evidence log's routes ([`PUBLIC_API_ROUTES`])
+//! need neither. Errors are `{"error": {"code", "message", "field"}}` with the stable codes of
+//! `docs/api-errors.md`.
 
 pub(crate) mod captures;
 pub(crate) mod error;
 mod extract;
+pub(crate) mod log;
 mod openapi;
 mod records;
 
@@ -34,8 +36,28 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/captures"),
     ("POST", "/api/v1/captures/url"),
     ("GET", "/api/v1/captures/{id}/content"),
+    ("GET", "/api/v1/captures/{id}/proof"),
+    ("GET", "/api/v1/captures/{id}/bundle"),
     ("GET", "/api/v1/persons/{id}/timeline"),
+    ("GET", "/api/v1/log/checkpoint"),
+    ("GET", "/api/v1/log/proof/inclusion"),
+    ("GET", "/api/v1/log/proof/consistency"),
+    ("GET", "/api/v1/log/tile/{*path}"),
 ];
+
+/// The routes of [`API_ROUTES`] that answer without credentials: the evidence log holds only
+/// salted commitments, and mirrors and witnesses must be able to follow it.
+pub const PUBLIC_API_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/log/checkpoint"),
+    ("GET", "/api/v1/log/proof/inclusion"),
+    ("GET", "/api/v1/log/proof/consistency"),
+    ("GET", "/api/v1/log/tile/{*path}"),
+];
+
+/// Whether a route of [`API_ROUTES`] answers without credentials.
+pub fn is_public(method: &str, path: &str) -> bool {
+    PUBLIC_API_ROUTES.contains(&(method, path))
+}
 
 /// The handler of one entry of [`API_ROUTES`].
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -51,7 +73,13 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/api/v1/captures") => post(captures::upload).layer(DefaultBodyLimit::disable()),
         ("POST", "/api/v1/captures/url") => post(captures::capture_url),
         ("GET", "/api/v1/captures/{id}/content") => get(captures::content),
+        ("GET", "/api/v1/captures/{id}/proof") => get(log::capture_proof),
+        ("GET", "/api/v1/captures/{id}/bundle") => get(log::capture_bundle),
         ("GET", "/api/v1/persons/{id}/timeline") => get(captures::timeline),
+        ("GET", "/api/v1/log/checkpoint") => get(log::checkpoint),
+        ("GET", "/api/v1/log/proof/inclusion") => get(log::inclusion_proof),
+        ("GET", "/api/v1/log/proof/consistency") => get(log::consistency_proof),
+        ("GET", "/api/v1/log/tile/{*path}") => get(log::tile),
         // A route listed without a handler answers 405, which the route test reports.
         _ => MethodRouter::new(),
     }

@@ -7,8 +7,8 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::api::API_ROUTES;
 use crate::api::extract::ApiActor;
+use crate::api::{API_ROUTES, is_public};
 
 /// `GET /api/v1/openapi.json`
 pub async fn serve(ApiActor(_): ApiActor) -> Response {
@@ -45,11 +45,14 @@ fn kinds_of(filter: Filter) -> String {
 
 /// The operation object of one route.
 fn operation(method: &str, path: &str) -> Value {
+    let public = is_public(method, path);
     let mut responses = Map::new();
-    responses.insert(
-        "401".into(),
-        error_response("No or bad credentials (`unauthorized`)"),
-    );
+    if !public {
+        responses.insert(
+            "401".into(),
+            error_response("No or bad credentials (`unauthorized`)"),
+        );
+    }
     let mut parameters = Vec::new();
     if path.contains("{kind}") {
         parameters.push(parameter("kind"));
@@ -255,6 +258,91 @@ fn operation(method: &str, path: &str) -> Value {
             );
             ("captureContent", "Download a capture's original bytes")
         }
+        ("GET", "/api/v1/captures/{id}/proof") => {
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "The inclusion proof of the capture's leaf (`leafIdx`) in the tree of the latest checkpoint",
+                    "InclusionProof",
+                ),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such capture (`not_found`)"),
+            );
+            (
+                "captureProof",
+                "The evidence log leaf of a capture and its inclusion proof",
+            )
+        }
+        ("GET", "/api/v1/captures/{id}/bundle") => {
+            responses.insert("200".into(), json!({
+                "description": "The evidence bundle (docs/evidence-bundle.md) as a download named amparo-evidence-<id>.zip: the original bytes, the leaf, its inclusion proof, a signed checkpoint and the verifier key; check it offline with `amparo bundle verify FILE --key KEY`",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
+            }));
+            responses.insert(
+                "404".into(),
+                error_response("No such capture (`not_found`)"),
+            );
+            ("captureBundle", "Download a capture's evidence bundle")
+        }
+        ("GET", "/api/v1/log/checkpoint") => {
+            responses.insert("200".into(), json!({
+                "description": "The latest C2SP checkpoint as a C2SP signed note, exactly as signed with the installation's key (signed first if the log grew)",
+                "content": {"text/plain": {"schema": {"type": "string"}}}
+            }));
+            (
+                "logCheckpoint",
+                "The evidence log's latest signed checkpoint (public)",
+            )
+        }
+        ("GET", "/api/v1/log/proof/inclusion") => {
+            parameters.push(parameter("index"));
+            parameters.push(parameter("size"));
+            responses.insert(
+                "200".into(),
+                json_response("The inclusion proof", "InclusionProof"),
+            );
+            responses.insert("400".into(), error_response("`index` missing or not a number, `index` not less than the size, or a size beyond the latest checkpoint (`invalid_query`)"));
+            (
+                "logInclusionProof",
+                "The inclusion proof of one leaf of the evidence log (public)",
+            )
+        }
+        ("GET", "/api/v1/log/proof/consistency") => {
+            parameters.push(parameter("size1"));
+            parameters.push(parameter("size2"));
+            responses.insert(
+                "200".into(),
+                json_response("The consistency proof", "ConsistencyProof"),
+            );
+            responses.insert("400".into(), error_response("`size1` missing, not a number, 0 or larger than `size2`, or `size2` beyond the latest checkpoint (`invalid_query`)"));
+            (
+                "logConsistencyProof",
+                "The proof that an older tree of the evidence log is a prefix of a newer one (public)",
+            )
+        }
+        ("GET", "/api/v1/log/tile/{*path}") => {
+            parameters.push(parameter("tilePath"));
+            responses.insert("200".into(), json!({
+                "description": "The tile's hashes (32 bytes each) or the entry bundle (each leaf after its big-endian 16-bit length); tiles never change",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+            }));
+            responses.insert(
+                "400".into(),
+                error_response("Not a canonical tile path (`invalid_path`)"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response(
+                    "The latest checkpoint's tree does not reach this tile yet (`not_found`)",
+                ),
+            );
+            (
+                "logTile",
+                "A C2SP tlog-tiles tile or entry bundle of the evidence log (public)",
+            )
+        }
         ("GET", "/api/v1/persons/{id}/timeline") => {
             responses.insert("200".into(), json_response("The timeline", "Timeline"));
             responses.insert("404".into(), error_response("No such person (`not_found`)"));
@@ -274,6 +362,9 @@ fn operation(method: &str, path: &str) -> Value {
     if let Some(body) = request_body {
         operation["requestBody"] = body;
     }
+    if public {
+        operation["security"] = json!([]);
+    }
     operation
 }
 
@@ -290,7 +381,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Amparo API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Records, captures and custody timelines of an Amparo installation. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
+            "description": "Records, captures, custody timelines and the evidence log of an Amparo installation. The evidence log's checkpoint, proofs and tiles need no credentials. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
@@ -313,7 +404,12 @@ pub fn document() -> Value {
                 "status": {"name": "status", "in": "query", "description": format!("Only records in this status (kebab-case); for {}", kinds_of(Filter::Status)), "schema": {"type": "string"}},
                 "nationality": {"name": "nationality", "in": "query", "description": format!("Only persons of this nationality (ISO 3166 code); for {}", kinds_of(Filter::Nationality)), "schema": {"type": "string"}},
                 "version": {"name": "version", "in": "query", "description": "The version the change was made from (or send If-Match)", "schema": {"type": "integer", "minimum": 1}},
-                "If-Match": {"name": "If-Match", "in": "header", "description": "The version the change was made from, as the ETag gives it: \"3\"", "schema": {"type": "string"}}
+                "If-Match": {"name": "If-Match", "in": "header", "description": "The version the change was made from, as the ETag gives it: \"3\"", "schema": {"type": "string"}},
+                "index": {"name": "index", "in": "query", "required": true, "description": "The leaf's index, from 0", "schema": {"type": "integer", "minimum": 0}},
+                "size": {"name": "size", "in": "query", "description": "The tree size (default: the latest checkpoint's)", "schema": {"type": "integer", "minimum": 1}},
+                "size1": {"name": "size1", "in": "query", "required": true, "description": "The older tree's size", "schema": {"type": "integer", "minimum": 1}},
+                "size2": {"name": "size2", "in": "query", "description": "The newer tree's size (default: the latest checkpoint's)", "schema": {"type": "integer", "minimum": 1}},
+                "tilePath": {"name": "path", "in": "path", "required": true, "description": "The rest of a C2SP tlog-tiles path after `tile/`: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, over several segments (`0/x001/234.p/8`)", "schema": {"type": "string"}}
             },
             "requestBodies": {
                 "Record": {
@@ -361,6 +457,30 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["items"],
                     "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/VersionedRecord"}}}
+                },
+                "InclusionProof": {
+                    "type": "object",
+                    "description": "An RFC 9162 inclusion proof in transparency-dev JSON form; hashes are SHA-256 in standard base64",
+                    "required": ["leafIdx", "treeSize", "root", "leafHash", "proof"],
+                    "properties": {
+                        "leafIdx": {"type": "integer", "minimum": 0},
+                        "treeSize": {"type": "integer", "minimum": 1},
+                        "root": {"type": "string", "format": "byte"},
+                        "leafHash": {"type": "string", "format": "byte"},
+                        "proof": {"type": "array", "items": {"type": "string", "format": "byte"}}
+                    }
+                },
+                "ConsistencyProof": {
+                    "type": "object",
+                    "description": "An RFC 9162 consistency proof in transparency-dev JSON form; hashes are SHA-256 in standard base64",
+                    "required": ["size1", "size2", "root1", "root2", "proof"],
+                    "properties": {
+                        "size1": {"type": "integer", "minimum": 1},
+                        "size2": {"type": "integer", "minimum": 1},
+                        "root1": {"type": "string", "format": "byte"},
+                        "root2": {"type": "string", "format": "byte"},
+                        "proof": {"type": "array", "items": {"type": "string", "format": "byte"}}
+                    }
                 },
                 "Timeline": {
                     "type": "object",

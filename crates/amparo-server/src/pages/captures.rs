@@ -1,6 +1,6 @@
-//! Captures: the list, a capture's page with its metadata and a safe preview, and the original
-//! bytes. Captured HTML or scripts are never rendered: text is shown as escaped plain text, and
-//! only raster images are shown as images.
+//! Captures: the list, a capture's page with its metadata, evidence log leaf and a safe preview,
+//! the original bytes and the evidence bundle. Captured HTML or scripts are never rendered: text
+//! is shown as escaped plain text, and only raster images are shown as images.
 
 use amparo_app::{AppError, Versioned};
 use amparo_model::records::{Capture, CaptureOrigin};
@@ -109,6 +109,7 @@ struct CapturePage {
     text: Option<String>,
     truncated: Option<String>,
     image: bool,
+    has_leaf: bool,
 }
 
 /// `GET /captures/{id}`
@@ -159,6 +160,23 @@ async fn build_capture(
     if !body.note.is_empty() {
         fields.push((i.t("capture.note").to_owned(), body.note.clone()));
     }
+    // A capture without a leaf means a damaged log: the capture is still shown, with the
+    // administrator's remedy instead of its leaf.
+    let leaf = match state.app.capture_log_entry(page.actor(), id).await {
+        Ok(entry) => Some(entry.index),
+        Err(AppError::Installation(message)) => {
+            tracing::warn!(capture.id = %id, error = %message, "capture has no evidence log leaf");
+            None
+        }
+        Err(error) => return Err(error),
+    };
+    fields.push((
+        i.t("capture.log_leaf").to_owned(),
+        leaf.map_or_else(
+            || i.t("capture.log_leaf_missing").to_owned(),
+            |index| index.to_string(),
+        ),
+    ));
     let (text, truncated) = if is_text(&body.media_type) {
         let bytes = state.app.capture_content(page.actor(), id).await?;
         let shown = &bytes[..bytes.len().min(PREVIEW_BYTES)];
@@ -181,7 +199,21 @@ async fn build_capture(
         text,
         truncated,
         image: INLINE_IMAGES.contains(&body.media_type.as_str()),
+        has_leaf: leaf.is_some(),
     })
+}
+
+/// `GET /captures/{id}/bundle`: the capture's evidence bundle, as a ZIP download (the same
+/// response as `GET /api/v1/captures/{id}/bundle`).
+pub async fn capture_bundle(
+    State(state): State<AppState>,
+    page: SignedIn,
+    IdPath(id): IdPath,
+) -> Response {
+    match crate::api::log::bundle_download(&state.app, page.actor(), id).await {
+        Ok(response) => response,
+        Err(error) => page.error(error),
+    }
 }
 
 /// `?inline=1` asks for an image to be shown in the page.

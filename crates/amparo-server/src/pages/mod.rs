@@ -10,7 +10,7 @@ mod log;
 mod persons;
 
 pub use capture_new::{capture_form, capture_url, upload};
-pub use captures::{capture_content, capture_page, captures_page};
+pub use captures::{capture_bundle, capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
 pub use events::{event_page, events_page};
 pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
