@@ -397,7 +397,7 @@ impl App {
                 let appended = fresh.append(&[leaf_hash(&entry.leaf)]);
                 for tile in appended.tiles {
                     match self.store.log_tile(tile.index).await? {
-                        Some(stored) if stored == tile.hashes => {}
+                        Some(stored) if stored == tile.nodes => {}
                         Some(_) => report.problem(format!(
                             "stored tile {} differs from the hashes of its leaves",
                             tile.index
@@ -687,9 +687,11 @@ impl App {
                 .collect();
         }
         if u64::from(tile.width) == 256
-            && let Some(hashes) = self.store.log_tile(tile.index).await?
+            && let Some(mut levels) = self.store.log_tile(tile.index).await?
         {
-            return Ok(hashes);
+            // The stored tile holds every level; the tile's contents are its leaf hashes.
+            levels.truncate(256);
+            return Ok(levels);
         }
         let entries = self.store.log_entries(first, u32::from(tile.width)).await?;
         Ok(entries.iter().map(|entry| leaf_hash(&entry.leaf)).collect())

@@ -246,7 +246,7 @@ async fn an_altered_tile_is_found() {
         .expect("batch");
     assert!(check(&test).await.is_intact());
     let pool = tamper_pool(&test).await;
-    sqlx::query("UPDATE log_tiles SET hashes = zeroblob(8192) WHERE idx = 0")
+    sqlx::query("UPDATE log_tiles SET hashes = zeroblob(16352) WHERE idx = 0")
         .execute(&pool)
         .await
         .expect("tamper");

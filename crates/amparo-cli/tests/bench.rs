@@ -103,3 +103,69 @@ fn bench_web_reports_every_route_without_errors() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds an installation"));
 }
+
+#[test]
+fn bench_log_reports_the_documented_numbers() {
+    let output = amparo(&[
+        "bench",
+        "log",
+        "--leaves",
+        "2000",
+        "--batch",
+        "500",
+        "--proof-leaves",
+        "3000",
+        "--proofs",
+        "200",
+        "--bundle-mb",
+        "1",
+        "--json",
+    ]);
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.trim().lines().count(), 1, "{stdout}");
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["suite"], "log");
+    assert_eq!(report["leaves"], 2000);
+    assert_eq!(report["proofs"]["tree_size"], 3000);
+    assert_eq!(report["proofs"]["count"], 200);
+    for key in [
+        "appends_per_s",
+        "proof_us_at_10m",
+        "bundle_verify_mb_per_s",
+        "sha256_mb_per_s",
+    ] {
+        let value = report[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is not a number in {report}"));
+        assert!(value > 0.0, "{key} = {value}");
+    }
+    let p50 = report["proofs"]["us_p50"].as_f64().expect("p50");
+    let p99 = report["proofs"]["us_p99"].as_f64().expect("p99");
+    assert!(p50 <= p99, "percentiles in order: {report}");
+    assert!(
+        report["appends"]["baseline_plain_inserts_per_s"]
+            .as_f64()
+            .is_some_and(|v| v > 0.0)
+    );
+    assert!(
+        report["bundle"]["ratio_to_sha256"]
+            .as_f64()
+            .is_some_and(|v| v > 0.0)
+    );
+}
+
+#[test]
+fn bench_log_refuses_batches_over_a_thousand() {
+    let output = amparo(&["bench", "log", "--batch", "1001", "--json"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--batch must be between 1 and 1000"),
+        "{stderr}"
+    );
+}

@@ -51,6 +51,9 @@ pub enum StoreError {
     /// The database server or file failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The read-only connection that serves log tiles failed.
+    #[error("database error while reading the evidence log: {0}")]
+    TileReader(#[from] rusqlite::Error),
     /// A migration failed.
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -141,7 +141,8 @@ pub trait Store: Send + Sync + 'static {
         version: u32,
     ) -> Result<Option<LogEntry>, StoreError>;
 
-    /// The 256 leaf hashes of the full level-0 tile `index`, if that tile is full.
+    /// The full level-0 tile `index`, if that tile is full: every level of its subtree, its 256
+    /// leaf hashes first (`amparo_tlog::tile_levels`).
     async fn log_tile(&self, index: u64) -> Result<Option<Vec<Hash>>, StoreError>;
 
     /// The tree state of at least `size` leaves (the cached one when it is large enough).

@@ -252,12 +252,13 @@ impl LogCache {
     }
 }
 
-/// Splits a stored level-0 tile into its hashes.
+/// Splits a stored level-0 tile into the hashes of its levels.
 pub(crate) fn tile_hashes(bytes: &[u8]) -> Result<Vec<Hash>, StoreError> {
-    if bytes.len() != 256 * 32 {
+    if bytes.len() != amparo_tlog::TILE_NODES * 32 {
         return Err(StoreError::Corrupt(format!(
-            "a log tile holds {} bytes, not 8192",
-            bytes.len()
+            "a log tile holds {} bytes, not {}",
+            bytes.len(),
+            amparo_tlog::TILE_NODES * 32
         )));
     }
     Ok(bytes

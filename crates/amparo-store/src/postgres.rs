@@ -191,7 +191,7 @@ async fn append_leaves(
         insert.build().execute(&mut *connection).await?;
     }
     for tile in &appended.tiles {
-        let bytes: Vec<u8> = tile.hashes.iter().flat_map(|hash| hash.0).collect();
+        let bytes: Vec<u8> = tile.nodes.iter().flat_map(|hash| hash.0).collect();
         sqlx::query("INSERT INTO log_tiles (idx, hashes) VALUES ($1, $2)")
             .bind(tile.index as i64)
             .bind(bytes)

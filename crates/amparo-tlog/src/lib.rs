@@ -31,4 +31,6 @@ pub use proof::{
     verify_consistency, verify_inclusion,
 };
 pub use tiles::{Tile, TileError, TilePath, parse_tile_path, tiles_for_size};
-pub use tree::{Appended, FullTile, Node, TiledSource, TreeError, TreeState};
+pub use tree::{
+    Appended, FullTile, Node, TILE_NODES, TiledSource, TreeError, TreeState, tile_levels,
+};

@@ -54,13 +54,51 @@ pub enum TreeError {
     },
 }
 
-/// A level-0 tile that became full: its index and its 256 leaf hashes.
+/// The number of hashes in every level of a full tile's subtree: 256 leaf hashes, then 128
+/// nodes, and so on up to the tile's root.
+pub const TILE_NODES: usize = 2 * WIDTH as usize - 1;
+
+/// Where level `level` (0 to 8) of a full tile's subtree starts in its [`TILE_NODES`] hashes.
+fn level_offset(level: u32) -> usize {
+    2 * WIDTH as usize - ((2 * WIDTH as usize) >> level)
+}
+
+/// Every level of the subtree of a full tile's 256 leaf hashes, leaves first and the tile's
+/// root last: what the store keeps, so that proofs need no hashing below tile height.
+/// Returns `None` unless exactly 256 leaf hashes are given.
+pub fn tile_levels(leaf_hashes: &[Hash]) -> Option<Vec<Hash>> {
+    if leaf_hashes.len() != WIDTH as usize {
+        return None;
+    }
+    let mut nodes = Vec::with_capacity(TILE_NODES);
+    nodes.extend_from_slice(leaf_hashes);
+    let mut start = 0;
+    let mut width = leaf_hashes.len();
+    while width > 1 {
+        for pair in 0..width / 2 {
+            let hash = node_hash(&nodes[start + 2 * pair], &nodes[start + 2 * pair + 1]);
+            nodes.push(hash);
+        }
+        start += width;
+        width /= 2;
+    }
+    Some(nodes)
+}
+
+/// A level-0 tile that became full: its index and every level of its subtree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FullTile {
     /// The tile's index: it holds leaves `[256 * index, 256 * index + 256)`.
     pub index: u64,
-    /// The 256 leaf hashes.
-    pub hashes: Vec<Hash>,
+    /// The [`TILE_NODES`] hashes of [`tile_levels`]: the 256 leaf hashes first.
+    pub nodes: Vec<Hash>,
+}
+
+impl FullTile {
+    /// The 256 leaf hashes (the tile's contents in C2SP tlog-tiles).
+    pub fn leaf_hashes(&self) -> &[Hash] {
+        &self.nodes[..WIDTH as usize]
+    }
 }
 
 /// A new interior node at tile height or above.
@@ -88,7 +126,9 @@ pub struct Appended {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TreeState {
     size: u64,
-    edge: Vec<Hash>,
+    /// The levels of the incomplete last tile's perfect subtrees, leaf hashes first: level `l`
+    /// holds the hash of every complete run of `2^l` edge leaves, kept as leaves arrive.
+    edge: Vec<Vec<Hash>>,
     /// `upper[k]` holds the subtrees of level `TILE_HEIGHT + k`, in index order.
     upper: Vec<Vec<Hash>>,
 }
@@ -163,7 +203,15 @@ impl TreeState {
                 }
             }
         }
-        Ok(TreeState { size, edge, upper })
+        let mut state = TreeState {
+            size: size - edge.len() as u64,
+            edge: Vec::new(),
+            upper,
+        };
+        for hash in edge {
+            state.push_edge(hash);
+        }
+        Ok(state)
     }
 
     /// The number of leaves.
@@ -173,7 +221,32 @@ impl TreeState {
 
     /// The leaf hashes of the incomplete last tile.
     pub fn edge(&self) -> &[Hash] {
-        &self.edge
+        self.edge.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds a leaf hash to the incomplete last tile, completing the subtrees it closes; returns
+    /// every level of the tile when it became full.
+    fn push_edge(&mut self, hash: Hash) -> Option<Vec<Hash>> {
+        self.size += 1;
+        let mut level = 0;
+        let mut hash = hash;
+        loop {
+            if self.edge.len() == level {
+                self.edge.push(Vec::with_capacity(WIDTH as usize >> level));
+            }
+            self.edge[level].push(hash);
+            let count = self.edge[level].len();
+            if count % 2 == 1 || level == TILE_HEIGHT as usize {
+                break;
+            }
+            hash = node_hash(&self.edge[level][count - 2], &self.edge[level][count - 1]);
+            level += 1;
+        }
+        if self.edge[0].len() as u64 == WIDTH {
+            let levels = std::mem::take(&mut self.edge);
+            return Some(levels.into_iter().flatten().collect());
+        }
+        None
     }
 
     /// The hash of the perfect subtree at `level` (tile height or above) and `index`, if the
@@ -188,15 +261,12 @@ impl TreeState {
     pub fn append(&mut self, leaf_hashes: &[Hash]) -> Appended {
         let mut appended = Appended::default();
         for hash in leaf_hashes {
-            self.edge.push(*hash);
-            self.size += 1;
-            if self.edge.len() as u64 == WIDTH {
-                let hashes = std::mem::take(&mut self.edge);
+            if let Some(nodes) = self.push_edge(*hash) {
                 let tile_index = (self.size - 1) / WIDTH;
-                let mut hash = tree_hash(&hashes);
+                let mut hash = nodes.last().copied().unwrap_or_default();
                 appended.tiles.push(FullTile {
                     index: tile_index,
-                    hashes,
+                    nodes,
                 });
                 let mut index = tile_index;
                 let mut k = 0usize;
@@ -233,8 +303,8 @@ impl TreeState {
                 }
             }
         }
-        if !self.edge.is_empty() {
-            parts.push(tree_hash(&self.edge));
+        if !self.edge().is_empty() {
+            parts.push(tree_hash(self.edge()));
         }
         let mut iter = parts.iter().rev();
         let Some(last) = iter.next() else {
@@ -270,7 +340,9 @@ pub struct TiledSource<'a> {
 }
 
 impl TiledSource<'_> {
-    /// Adds the leaf hashes of the level-0 tile `index` (full, or as many as the tree has).
+    /// Adds the level-0 tile `index`: either its leaf hashes (full, or as many as the tree
+    /// has), or the [`TILE_NODES`] hashes of every level of a full tile ([`tile_levels`]), with
+    /// which no hashing is needed.
     pub fn add_tile(&mut self, index: u64, hashes: Vec<Hash>) {
         self.missing.borrow_mut().remove(&index);
         self.tiles.insert(index, hashes);
@@ -283,10 +355,15 @@ impl TiledSource<'_> {
             .collect()
     }
 
-    /// The leaf hashes of the tree's incomplete last tile, which the state holds itself.
-    fn edge_tile(&self, tile: u64) -> Option<&[Hash]> {
-        (tile == self.state.size / WIDTH && !self.state.edge.is_empty())
-            .then_some(self.state.edge.as_slice())
+    /// The hash of the subtree at `level` (below tile height) and `index` when it lies in the
+    /// tree's incomplete last tile, which the state holds itself, level by level.
+    fn edge_subtree(&self, level: u32, index: u64) -> Option<Hash> {
+        let tile = (index << level) / WIDTH;
+        if tile != self.state.size / WIDTH {
+            return None;
+        }
+        let position = usize::try_from(index - ((tile * WIDTH) >> level)).ok()?;
+        self.state.edge.get(level as usize)?.get(position).copied()
     }
 
     /// The inclusion proof of leaf `index` in the tree of this source's size, or the tiles to
@@ -334,16 +411,17 @@ impl HashSource for TiledSource<'_> {
         }
         let first = index << level;
         let tile = first / WIDTH;
-        let hashes = match self.tiles.get(&tile) {
-            Some(hashes) => hashes.as_slice(),
-            None => match self.edge_tile(tile) {
-                Some(hashes) => hashes,
-                None => {
-                    self.missing.borrow_mut().insert(tile);
-                    return Hash::default();
-                }
-            },
+        let Some(hashes) = self.tiles.get(&tile) else {
+            if let Some(hash) = self.edge_subtree(level, index) {
+                return hash;
+            }
+            self.missing.borrow_mut().insert(tile);
+            return Hash::default();
         };
+        if hashes.len() == TILE_NODES {
+            let position = level_offset(level) + ((first % WIDTH) >> level) as usize;
+            return hashes[position];
+        }
         let start = (first % WIDTH) as usize;
         let end = start + (1usize << level);
         match hashes.get(start..end) {

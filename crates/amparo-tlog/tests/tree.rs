@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use amparo_tlog::{
-    Hash, Node, TreeError, TreeState, consistency_proof, inclusion_proof, leaf_hash, tree_hash,
+    Hash, Node, TILE_NODES, TreeError, TreeState, consistency_proof, inclusion_proof, leaf_hash,
+    tile_levels, tree_hash,
 };
 use proptest::prelude::*;
 
@@ -24,7 +25,9 @@ fn build(all: &[Hash], batches: &[usize]) -> (TreeState, BTreeMap<u64, Vec<Hash>
         let appended = state.append(&all[start..end]);
         for tile in appended.tiles {
             assert!(
-                tiles.insert(tile.index, tile.hashes).is_none(),
+                tiles
+                    .insert(tile.index, tile.leaf_hashes().to_vec())
+                    .is_none(),
                 "tile written twice"
             );
         }
@@ -49,7 +52,9 @@ fn prove(
             Err(missing) => {
                 for tile in missing {
                     fetched += 1;
-                    source.add_tile(tile, tiles[&tile].clone());
+                    // Full tiles as the store keeps them (every level), partial ones as leaves.
+                    let hashes = tile_levels(&tiles[&tile]).unwrap_or_else(|| tiles[&tile].clone());
+                    source.add_tile(tile, hashes);
                 }
             }
         }
@@ -147,4 +152,26 @@ fn damaged_stored_pieces_are_refused() {
         TreeState::from_parts(1_100, edge, low),
         Err(TreeError::LowLevel(3))
     ));
+}
+
+#[test]
+fn tile_levels_hold_every_subtree_of_a_tile() {
+    let all = leaves(256);
+    let levels = tile_levels(&all).unwrap();
+    assert_eq!(levels.len(), TILE_NODES);
+    assert_eq!(&levels[..256], all.as_slice());
+    let mut offset = 0;
+    for level in 0..=8u32 {
+        let width = 256usize >> level;
+        for index in 0..width {
+            let span = 1usize << level;
+            assert_eq!(
+                levels[offset + index],
+                tree_hash(&all[index * span..(index + 1) * span]),
+                "level {level} index {index}"
+            );
+        }
+        offset += width;
+    }
+    assert_eq!(tile_levels(&all[..255]), None);
 }

@@ -16,10 +16,12 @@ CREATE TABLE log_leaves (
 CREATE UNIQUE INDEX log_leaves_record ON log_leaves (record_kind, record_id, record_version)
     WHERE record_kind IS NOT NULL;
 
--- Full level-0 tiles: the 256 leaf hashes of leaves [256 * idx, 256 * idx + 256).
+-- Full level-0 tiles: every level of the subtree of leaves [256 * idx, 256 * idx + 256), the
+-- 256 leaf hashes first, then the 128 nodes above them, and so on up to the tile's root (511
+-- hashes), so that proofs need no hashing below tile height.
 CREATE TABLE log_tiles (
     idx    INTEGER PRIMARY KEY CHECK (idx >= 0),
-    hashes BLOB    NOT NULL CHECK (length(hashes) = 8192)
+    hashes BLOB    NOT NULL CHECK (length(hashes) = 16352)
 );
 
 -- The hash of every perfect subtree of 256 leaves or more.
