@@ -107,6 +107,7 @@ conformance! {
     checkpoints_are_kept_once_per_size(store),
     log_is_append_only(db),
     two_stores_on_one_database_extend_one_log(db),
+    versions_without_leaves_get_them_when_the_store_opens(db),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2030,5 +2031,64 @@ async fn two_stores_on_one_database_extend_one_log(db: &TestDb) -> Outcome {
         let proof = second.log_inclusion_proof(index, size).await?;
         verify_inclusion(index, size, &hashes[index as usize], &proof, &root)?;
     }
+    Ok(())
+}
+
+async fn versions_without_leaves_get_them_when_the_store_opens(db: &TestDb) -> Outcome {
+    let store = db.store();
+    let id = Uuid::now_v7();
+    create(store, RecordKind::Person, id, person("P-0001")).await?;
+    write_one(
+        store,
+        change(RecordKind::Person, id, 1, Some(person("P-0002"))),
+    )
+    .await?;
+    for _ in 0..300 {
+        create(
+            store,
+            RecordKind::Case,
+            Uuid::now_v7(),
+            json!({ "title": "t" }),
+        )
+        .await?;
+    }
+    let before = whole_outbox(store).await?;
+
+    // Empty the log behind the store's back, as a database from before the log would be.
+    let raw = db.raw().await?;
+    let statements: &[&str] = match &raw {
+        RawPool::Sqlite(_) => &[
+            "DROP TRIGGER log_leaves_no_delete",
+            "DROP TRIGGER log_tiles_no_delete",
+            "DROP TRIGGER log_nodes_no_delete",
+        ],
+        RawPool::Postgres(_) => &[
+            "ALTER TABLE log_leaves DISABLE TRIGGER ALL",
+            "ALTER TABLE log_tiles DISABLE TRIGGER ALL",
+            "ALTER TABLE log_nodes DISABLE TRIGGER ALL",
+        ],
+    };
+    for statement in statements {
+        raw.execute(statement).await?;
+    }
+    for table in ["log_leaves", "log_tiles", "log_nodes"] {
+        raw.execute(&format!("DELETE FROM {table}")).await?;
+    }
+    raw.close().await;
+
+    let reopened = db.reopen().await?;
+    assert_eq!(reopened.log_size().await?, before.len() as u64);
+    // In outbox order, each version with its own leaf.
+    let entries = reopened.log_entries(0, u32::MAX).await?;
+    let recorded: Vec<(RecordKind, Uuid, u32)> =
+        entries.iter().filter_map(|entry| entry.record).collect();
+    let expected: Vec<(RecordKind, Uuid, u32)> =
+        before.iter().map(|e| (e.kind, e.id, e.version)).collect();
+    assert_eq!(recorded, expected);
+    let hashes = stored_leaf_hashes(&*reopened).await?;
+    let size = hashes.len() as u64;
+    assert_eq!(reopened.log_root(size).await?, tree_hash(&hashes));
+    let proof = reopened.log_inclusion_proof(7, size).await?;
+    verify_inclusion(7, size, &hashes[7], &proof, &tree_hash(&hashes))?;
     Ok(())
 }
