@@ -88,6 +88,12 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         min_age: Option<u64>,
     },
+    /// Show what Amparo's ingestion makes of one file, as one JSON object; needs no
+    /// installation and exits 0 whatever the file holds (its problems are listed).
+    Inspect {
+        #[command(subcommand)]
+        command: InspectCommand,
+    },
     /// The evidence log.
     Log {
         #[command(subcommand)]
@@ -352,6 +358,33 @@ pub enum BundleCommand {
         /// `@PATH` to read it from a file.
         #[arg(long, value_name = "VKEY")]
         key: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectCommand {
+    /// A news feed (RSS 0.9x/1.0/2.0, Atom, JSON Feed): `{"format", "title", "link",
+    /// "language", "updated", "items": [...], "problems": [...]}`.
+    Feed {
+        /// The feed file.
+        file: PathBuf,
+        /// The URL it came from, to make relative links absolute.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// An article page: `{"title", "byline", "published", "language", "text", "problems"}`.
+    Article {
+        /// The HTML file.
+        file: PathBuf,
+        /// The URL it came from, to make relative links absolute.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// The language of a text and its passages in other languages: `{"language",
+    /// "confidence", "passages": [{"start", "end", "language"}]}` (character offsets).
+    Lang {
+        /// The text file, or `-` for standard input.
+        file: PathBuf,
     },
 }
 

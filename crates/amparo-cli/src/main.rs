@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod bundle;
+mod inspect;
 mod log;
 mod progress;
 mod records;
@@ -19,7 +20,10 @@ use amparo_app::{Actor, App};
 use anyhow::Context;
 use clap::Parser;
 
-use args::{BenchSuite, BundleCommand, Cli, Command, ProofCommand, TokenCommand, UserCommand};
+use args::{
+    BenchSuite, BundleCommand, Cli, Command, InspectCommand, ProofCommand, TokenCommand,
+    UserCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -202,6 +206,11 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
             BundleCommand::Verify { file, key } => {
                 return bundle::verify(file, key.as_deref()).await;
             }
+        },
+        Command::Inspect { command } => match command {
+            InspectCommand::Feed { file, url } => inspect::feed(file, url.as_deref())?,
+            InspectCommand::Article { file, url } => inspect::article(file, url.as_deref())?,
+            InspectCommand::Lang { file } => inspect::lang(file)?,
         },
         Command::Proof { command } => match command {
             ProofCommand::Verify { file } => return Ok(bundle::verify_proof(file)),

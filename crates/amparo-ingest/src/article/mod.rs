@@ -1,0 +1,117 @@
+//! The text of an article page: main text without navigation, ads, comments and related-links
+//! boilerplate, plus title, byline and publication time (issue 5, part 2).
+//!
+//! [`extract_article`] takes the fetched bytes (in any charset, possibly undeclared) and never
+//! fails: what it could not do lands in [`Article::problems`]. Language is left to the caller,
+//! which runs language identification on [`Article::text`].
+
+mod blocks;
+mod boilerplate;
+mod charset;
+mod content;
+mod date;
+mod dom;
+mod entities;
+mod metadata;
+mod tags;
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+/// Main text shorter than this (in characters) is reported as a problem.
+const SHORT_TEXT_CHARS: usize = 200;
+
+/// What was extracted from one article page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Article {
+    /// The headline, from JSON-LD, OpenGraph or other metadata, else `<title>` or `<h1>`.
+    pub title: Option<String>,
+    /// The author line as the page gives it (several authors joined with ", ").
+    pub byline: Option<String>,
+    /// The publication time, in the offset the page gave (UTC when it gave none).
+    pub published: Option<OffsetDateTime>,
+    /// The main text: paragraphs in page order, separated by blank lines.
+    pub text: String,
+    /// Everything that went wrong or was guessed, for people to read.
+    pub problems: Vec<String>,
+}
+
+/// Extracts the article from a fetched page. `url` is where the page came from, if known; it
+/// is only used as a last resort for the publication date. Never panics, never fails.
+pub fn extract_article(html: &[u8], url: Option<&str>) -> Article {
+    let mut problems = Vec::new();
+    let source = charset::decode_html(html, &mut problems);
+    let dom = dom::Dom::parse(&source);
+    if dom.too_deep {
+        problems.push("elements nested too deeply were flattened".to_string());
+    }
+    let metadata = metadata::extract_metadata(&dom, url, &mut problems);
+    let text = content::main_text(
+        &dom,
+        metadata.title.as_deref(),
+        metadata.description.as_deref(),
+    );
+    let chars = text.chars().count();
+    if chars == 0 {
+        problems.push("no main text found".to_string());
+    } else if chars < SHORT_TEXT_CHARS {
+        problems.push(format!("main text is short ({chars} characters)"));
+    }
+    if metadata.title.is_none() {
+        problems.push("no title found".to_string());
+    }
+    Article {
+        title: metadata.title,
+        byline: metadata.byline,
+        published: metadata.published,
+        text,
+        problems,
+    }
+}
+
+/// The JSON shape `amparo inspect article` prints.
+#[derive(Serialize)]
+struct InspectArticle<'a> {
+    title: Option<&'a str>,
+    byline: Option<&'a str>,
+    published: Option<String>,
+    language: &'a str,
+    text: &'a str,
+    problems: &'a [String],
+}
+
+impl Article {
+    /// The publication time as RFC 3339 in UTC (`2024-06-25T10:00:00Z`).
+    pub fn published_rfc3339(&self) -> Option<String> {
+        self.published
+            .and_then(|time| time.to_offset(UtcOffset::UTC).format(&Rfc3339).ok())
+    }
+
+    /// The pretty-printed JSON object `{"title", "byline", "published", "language", "text",
+    /// "problems"}` that `amparo inspect article` prints; `language` comes from the caller's
+    /// language identification.
+    pub fn to_inspect_json(&self, language: &str) -> String {
+        let view = InspectArticle {
+            title: self.title.as_deref(),
+            byline: self.byline.as_deref(),
+            published: self.published_rfc3339(),
+            language,
+            text: &self.text,
+            problems: &self.problems,
+        };
+        serde_json::to_string_pretty(&view).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+/// Collapses every whitespace run to one space and trims.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
