@@ -95,14 +95,6 @@ impl App {
     /// The evidence log's verifier key (`name+hash+base64`): what anyone needs to check the
     /// log's signed checkpoints, to be published wherever the log is.
     pub fn log_verifier_key(&self) -> Result<String, AppError> {
-        let path = self.data_dir.join(installation::LOG_KEY_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| AppError::io(&path, source))?;
-        let signer = amparo_tlog::Signer::parse(text.trim()).map_err(|error| {
-            AppError::Installation(format!(
-                "{} is damaged ({error}); restore it from a backup",
-                path.display()
-            ))
-        })?;
-        Ok(signer.verifier().to_string())
+        Ok(self.read_log_key()?.1.verifier().to_string())
     }
 }

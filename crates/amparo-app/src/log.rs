@@ -127,14 +127,7 @@ impl App {
         if let Some(signer) = self.log.signer.get() {
             return Ok(signer.clone());
         }
-        let path = self.data_dir.join(crate::installation::LOG_KEY_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|source| AppError::io(&path, source))?;
-        let signer = Signer::parse(text.trim()).map_err(|error| {
-            AppError::Installation(format!(
-                "{} is damaged ({error}); restore it from a backup",
-                path.display()
-            ))
-        })?;
+        let (path, signer) = self.read_log_key()?;
         if signer.name() != self.settings.log_origin() {
             return Err(AppError::Installation(format!(
                 "the log key in {} is named {:?} but log.origin is {:?}: a log keeps its origin \
@@ -146,6 +139,38 @@ impl App {
             )));
         }
         Ok(self.log.signer.get_or_init(|| Arc::new(signer)).clone())
+    }
+
+    /// Reads and parses the log's key file, without caching it or checking its name.
+    pub(crate) fn read_log_key(&self) -> Result<(PathBuf, Signer), AppError> {
+        let path = self.data_dir.join(crate::installation::LOG_KEY_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|source| AppError::io(&path, source))?;
+        let signer = Signer::parse(text.trim()).map_err(|error| {
+            AppError::Installation(format!(
+                "{} is damaged ({error}); restore it from a backup",
+                path.display()
+            ))
+        })?;
+        Ok((path, signer))
+    }
+
+    /// Opens a stored checkpoint with the installation's key, or says why it cannot be.
+    fn open_checkpoint(
+        stored: &StoredCheckpoint,
+        verifiers: &VerifierSet,
+    ) -> Result<Checkpoint, String> {
+        let note = Note::open(stored.note.as_bytes(), verifiers).map_err(|error| {
+            format!(
+                "checkpoint of size {} does not verify with the installation's key: {error}",
+                stored.size
+            )
+        })?;
+        Checkpoint::parse(note.text()).map_err(|error| {
+            format!(
+                "checkpoint of size {} is not a checkpoint: {error}",
+                stored.size
+            )
+        })
     }
 
     /// The verifiers that accept this installation's checkpoints.
@@ -274,6 +299,11 @@ impl App {
     /// The log leaf of a capture (that of its first version), for one who may read it.
     pub async fn capture_log_entry(&self, actor: &Actor, id: Uuid) -> Result<LogEntry, AppError> {
         let _capture: Versioned<Capture> = self.get(actor, id).await?;
+        self.capture_leaf(id).await
+    }
+
+    /// The log leaf of a capture the caller has already read.
+    async fn capture_leaf(&self, id: Uuid) -> Result<LogEntry, AppError> {
         self.store
             .log_entry_for_version(RecordKind::Capture, id, 1)
             .await?
@@ -299,20 +329,10 @@ impl App {
     /// The root hash a stored checkpoint signs, in base64, once its signature is checked with
     /// the installation's key (what the log page shows beside the note).
     pub fn checkpoint_root(&self, checkpoint: &StoredCheckpoint) -> Result<String, AppError> {
-        let note = Note::open(checkpoint.note.as_bytes(), &self.log_verifiers()?).map_err(
-            |error| {
-                AppError::Installation(format!(
-                    "checkpoint of size {} does not verify with the installation's key ({error}): run `amparo log check`",
-                    checkpoint.size
-                ))
-            },
-        )?;
-        let opened = Checkpoint::parse(note.text()).map_err(|error| {
-            AppError::Installation(format!(
-                "checkpoint of size {} is not a checkpoint ({error}): run `amparo log check`",
-                checkpoint.size
-            ))
-        })?;
+        let opened =
+            Self::open_checkpoint(checkpoint, &self.log_verifiers()?).map_err(|reason| {
+                AppError::Installation(format!("{reason}: run `amparo log check`"))
+            })?;
         Ok(opened.root().to_base64())
     }
 
@@ -533,22 +553,10 @@ impl App {
         let verifiers = self.log_verifiers()?;
         let mut opened: Vec<Checkpoint> = Vec::new();
         for stored in checkpoints {
-            let checkpoint = match Note::open(stored.note.as_bytes(), &verifiers) {
-                Ok(note) => match Checkpoint::parse(note.text()) {
-                    Ok(checkpoint) => checkpoint,
-                    Err(error) => {
-                        report.problem(format!(
-                            "checkpoint of size {} is not a checkpoint: {error}",
-                            stored.size
-                        ));
-                        continue;
-                    }
-                },
-                Err(error) => {
-                    report.problem(format!(
-                        "checkpoint of size {} does not verify with the installation's key: {error}",
-                        stored.size
-                    ));
+            let checkpoint = match Self::open_checkpoint(stored, &verifiers) {
+                Ok(checkpoint) => checkpoint,
+                Err(reason) => {
+                    report.problem(reason);
                     continue;
                 }
             };
@@ -646,18 +654,7 @@ impl App {
             write_atomically(&dir.join(tile.path()), &tile_data(&hashes))?;
             export.tiles += 1;
             if tile.level == 0 {
-                let start = tile.start_leaf() as u64;
-                let entries = self.store.log_entries(start, u32::from(tile.width)).await?;
-                if entries.len() != usize::from(tile.width) {
-                    return Err(AppError::Installation(format!(
-                        "the log is missing leaves from {start}: run `amparo log check`"
-                    )));
-                }
-                let leaves: Vec<&[u8]> =
-                    entries.iter().map(|entry| entry.leaf.as_slice()).collect();
-                let bundle = encode_entry_bundle(&leaves).map_err(|error| {
-                    AppError::Installation(format!("leaf {start} cannot be exported: {error}"))
-                })?;
+                let bundle = self.entry_bundle(tile).await?;
                 write_atomically(&dir.join(tile.entries_path()), &bundle)?;
                 export.entry_bundles += 1;
             }
@@ -706,7 +703,7 @@ impl App {
         output: &Path,
     ) -> Result<BundleInfo, AppError> {
         let capture: Versioned<Capture> = self.get(actor, id).await?;
-        let entry = self.capture_log_entry(actor, id).await?;
+        let entry = self.capture_leaf(id).await?;
         let first = self
             .store
             .get_version(RecordKind::Capture, id, 1)

@@ -41,13 +41,17 @@ impl std::fmt::Debug for Salts {
 impl Salts {
     /// Fresh random salts.
     pub fn random() -> Salts {
-        let mut bytes = [0u8; SALTS_LEN];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        Salts::from_bytes(&bytes).unwrap_or(Salts {
-            actor: [0; SALT_LEN],
-            subject: [0; SALT_LEN],
-            content: [0; SALT_LEN],
-        })
+        let mut rng = rand::thread_rng();
+        let mut salt = || {
+            let mut salt = [0u8; SALT_LEN];
+            rng.fill_bytes(&mut salt);
+            salt
+        };
+        Salts {
+            actor: salt(),
+            subject: salt(),
+            content: salt(),
+        }
     }
 
     /// The stored form: actor, subject and content salts concatenated.
@@ -199,6 +203,18 @@ impl PendingLeaf {
             salts: append.salts.to_bytes(),
             record: Some((kind, id, version)),
         }
+    }
+
+    /// The leaf of a stored version (a tombstone commits to `null`).
+    pub fn for_stored(version: &crate::StoredVersion) -> PendingLeaf {
+        PendingLeaf::for_version(
+            version.kind,
+            version.id,
+            version.version,
+            (!version.deleted).then_some(&version.body),
+            &version.actor,
+            version.recorded_at,
+        )
     }
 
     pub fn from_append(append: &LogAppend) -> PendingLeaf {

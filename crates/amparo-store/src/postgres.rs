@@ -102,16 +102,7 @@ impl PostgresStore {
             }
             let mut pending = Vec::with_capacity(rows.len());
             for row in &rows {
-                let version = version_from_row(row)?;
-                let body = (!version.deleted).then_some(&version.body);
-                pending.push(PendingLeaf::for_version(
-                    version.kind,
-                    version.id,
-                    version.version,
-                    body,
-                    &version.actor,
-                    version.recorded_at,
-                ));
+                pending.push(PendingLeaf::for_stored(&version_from_row(row)?));
             }
             let state = append_leaves(&mut transaction, &self.log, &pending).await?;
             transaction.commit().await?;
@@ -357,14 +348,7 @@ impl Store for PostgresStore {
                 actor: change.actor.clone(),
                 recorded_at: from_micros(recorded_at)?,
             };
-            pending.push(PendingLeaf::for_version(
-                stored.kind,
-                stored.id,
-                stored.version,
-                change.body.as_ref().map(|_| &stored.body),
-                &stored.actor,
-                stored.recorded_at,
-            ));
+            pending.push(PendingLeaf::for_stored(&stored));
             written.push(stored);
         }
         let state = append_leaves(&mut transaction, &self.log, &pending).await?;
