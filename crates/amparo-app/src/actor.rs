@@ -10,6 +10,8 @@ pub enum Channel {
     Cli,
     /// A signed-in web or API session.
     Web,
+    /// Amparo itself, working in the background (the feed poller).
+    System,
 }
 
 /// The user on whose behalf a use case runs.
@@ -37,6 +39,17 @@ impl Actor {
         }
     }
 
+    /// Amparo itself doing background work named `task` (`feeds`), with the rights of an
+    /// administrator; recorded as `system:<task>`.
+    pub fn system(task: &str) -> Self {
+        Self {
+            user_id: None,
+            name: task.to_owned(),
+            role: Role::Admin,
+            channel: Channel::System,
+        }
+    }
+
     /// A signed-in user.
     pub fn user(user_id: UserId, name: &str, role: Role) -> Self {
         Self {
@@ -47,11 +60,13 @@ impl Actor {
         }
     }
 
-    /// How the actor is written into record versions: `cli:alice` or `user:bob`.
+    /// How the actor is written into record versions: `cli:alice`, `user:bob` or
+    /// `system:feeds`.
     pub fn label(&self) -> String {
         match self.channel {
             Channel::Cli => format!("cli:{}", self.name),
             Channel::Web => format!("user:{}", self.name),
+            Channel::System => format!("system:{}", self.name),
         }
     }
 

@@ -138,7 +138,7 @@ impl App {
     }
 
     /// Checks the capture record of `bytes`, stores them, then commits the record.
-    async fn store_and_commit(
+    pub(crate) async fn store_and_commit(
         &self,
         actor: &Actor,
         bytes: &[u8],

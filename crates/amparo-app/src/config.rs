@@ -37,6 +37,48 @@ pub struct Settings {
     /// The evidence log.
     #[serde(default)]
     pub log: LogSettings,
+    /// Following news feeds.
+    #[serde(default)]
+    pub feeds: PollerSettings,
+}
+
+/// Settings of feed following: how often, how politely, how persistently.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PollerSettings {
+    /// Seconds between two polls of a feed, for feeds added without an interval of their own.
+    pub interval_seconds: u32,
+    /// Milliseconds to wait between two requests to the same host (feeds and pages alike).
+    pub host_delay_ms: u64,
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// How often `amparo serve` looks for due feeds and pages, in seconds; 0 turns the poller
+    /// in `amparo serve` off (then run `amparo feed poll` from a timer).
+    pub poll_tick_seconds: u64,
+    /// How long a poller may hold a feed or a page before another may take it over, in
+    /// seconds: after a crash, work resumes once this has passed.
+    pub lease_seconds: u64,
+    /// Times a page is tried before it is given up (each failure waits twice as long).
+    pub max_attempts: u32,
+    /// The wait after a page's first failure, in seconds; doubled after each further one.
+    pub retry_base_seconds: u64,
+    /// The longest wait before polling a failing feed again, in seconds.
+    pub max_backoff_seconds: u64,
+}
+
+impl Default for PollerSettings {
+    fn default() -> Self {
+        Self {
+            interval_seconds: 1800,
+            host_delay_ms: 2000,
+            concurrency: 4,
+            poll_tick_seconds: 60,
+            lease_seconds: 600,
+            max_attempts: 5,
+            retry_base_seconds: 60,
+            max_backoff_seconds: 6 * 3600,
+        }
+    }
 }
 
 /// Settings of the evidence log.
@@ -154,6 +196,7 @@ impl Settings {
             fetch: FetchSettings::default(),
             gc: GcSettings::default(),
             log: LogSettings::default(),
+            feeds: PollerSettings::default(),
         }
     }
 

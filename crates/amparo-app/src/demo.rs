@@ -4125,7 +4125,7 @@ fn documents(b: &mut Builder, specs: &[FileSpec]) {
                 published_at: Some(published_at(spec)),
                 language: Some(spec.language.into()),
                 text: paragraphs.join("\n\n"),
-                duplicate_of: None,
+                ..Document::default()
             },
         );
     }

@@ -111,6 +111,25 @@ pub enum AppError {
     /// A password could not be hashed.
     #[error("could not hash the password: {0}")]
     PasswordHash(String),
+    /// A feed subscription was looked for and not found.
+    #[error("{0}")]
+    NoSuchFeed(String),
+    /// The feed is already followed.
+    #[error("{url} is already followed (feed {id}); `amparo feed list` shows it")]
+    DuplicateFeed {
+        /// The feed's URL.
+        url: String,
+        /// The existing subscription.
+        id: Uuid,
+    },
+    /// A feed URL that cannot be followed.
+    #[error("cannot follow {url:?}: {reason}")]
+    InvalidFeedUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A query parameter is wrong or does not apply to what is queried.
     #[error("parameter {parameter}: {message}")]
     InvalidQuery {
@@ -151,6 +170,9 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::PasswordHash(_) => "internal_error",
             AppError::InvalidQuery { .. } => "invalid_query",
+            AppError::NoSuchFeed(_) => "not_found",
+            AppError::DuplicateFeed { .. } => "duplicate_feed",
+            AppError::InvalidFeedUrl { .. } => "invalid_url",
         }
     }
 

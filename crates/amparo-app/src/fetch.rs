@@ -12,6 +12,16 @@
 //!
 //! Redirects are followed here, not by reqwest, so that every hop goes through the same checks.
 //! Addresses outside the public internet are reachable only through [`FetchPolicy::allow`].
+//!
+//! Bodies sent with `Content-Encoding: gzip` or `deflate` are decoded as they arrive (reqwest asks
+//! for them with `Accept-Encoding`), which saves bandwidth on bad connections. The size limit
+//! counts decoded bytes, so a small compressed "bomb" stops at [`FetchPolicy::max_bytes`] without
+//! ever holding more than that; the compressed `Content-Length` is never compared with the limit
+//! (reqwest drops it, with `Content-Encoding`, when it decodes).
+//!
+//! [`fetch_with`] adds what feed polling needs: a conditional GET (`If-None-Match`,
+//! `If-Modified-Since`), whose `304 Not Modified` answer is a success with an empty body, and an
+//! `Accept` header such as [`FEED_ACCEPT`].
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -21,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LOCATION};
 use url::{Host, Url};
 
 /// Response headers kept as evidence metadata, by lowercase name.
@@ -34,7 +44,13 @@ const KEPT_HEADERS: &[&str] = &[
     "server",
     "content-language",
     "content-disposition",
+    // Only present when the body was *not* decoded (an encoding such as br or zstd that is not
+    // enabled): it then says that `body` holds encoded bytes.
+    "content-encoding",
 ];
+
+/// The `Accept` header for feed polling: the feed formats first, generic XML next, anything last.
+pub const FEED_ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
 
 /// The most memory reserved up front for a body, whatever its announced length.
 const MAX_INITIAL_CAPACITY: usize = 1 << 20;
@@ -312,6 +328,47 @@ fn normalize_host(host: &str) -> String {
     host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
 }
 
+/// Request headers for one [`fetch_with`]: validators of a copy already held, for a conditional
+/// GET, and the media types wanted.
+///
+/// The default sends none of them, which is what [`fetch`] does. Empty values count as absent.
+/// Every header is sent on every redirect hop, as they concern the same resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// The `ETag` of the copy already held (exactly as the server sent it, quotes included),
+    /// sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the copy already held (exactly as the server sent it), sent as
+    /// `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// The `Accept` header, such as [`FEED_ACCEPT`]; without it `Accept: */*` is sent.
+    pub accept: Option<String>,
+}
+
+impl RequestOptions {
+    /// The request headers, or the first value that cannot be sent as a header.
+    fn headers(&self) -> Result<HeaderMap, FetchError> {
+        let mut headers = HeaderMap::new();
+        let fields = [
+            (IF_NONE_MATCH, "If-None-Match", &self.etag),
+            (IF_MODIFIED_SINCE, "If-Modified-Since", &self.last_modified),
+            (ACCEPT, "Accept", &self.accept),
+        ];
+        for (name, display, value) in fields {
+            let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let value =
+                HeaderValue::from_str(value).map_err(|_| FetchError::InvalidRequestHeader {
+                    name: display.to_owned(),
+                    value: value.to_owned(),
+                })?;
+            headers.insert(name, value);
+        }
+        Ok(headers)
+    }
+}
+
 /// The pages and metadata of one successful fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetched {
@@ -321,7 +378,8 @@ pub struct Fetched {
     pub final_url: String,
     /// Every redirect target in order, so the last one equals `final_url` when there were any.
     pub redirects: Vec<String>,
-    /// The HTTP status of the final response.
+    /// The HTTP status of the final response: below 300, or 304 when a conditional request found
+    /// the copy already held still current (see [`fetch_with`]).
     pub status: u16,
     /// Headers of the final response worth keeping as metadata, names in lowercase.
     pub headers: Vec<(String, String)>,
@@ -329,8 +387,18 @@ pub struct Fetched {
     pub media_type: Option<String>,
     /// The address the final response came from.
     pub remote_addr: Option<SocketAddr>,
-    /// The body exactly as received.
+    /// The body as received, after undoing a gzip or deflate `Content-Encoding`; empty for 304.
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    /// The value of a kept response header (see `headers`), by name in any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(kept, _)| kept.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Why a fetch failed.
@@ -422,6 +490,21 @@ pub enum FetchError {
     /// Connecting or talking to the site failed.
     #[error("network error: {0}; check the URL and that the site is reachable from this server")]
     Network(String),
+    /// The site sent a gzip or deflate body that could not be decompressed.
+    #[error(
+        "the site's compressed (gzip or deflate) response is damaged and cannot be decompressed ({0}); try again later, and if it keeps failing the site itself is sending broken data"
+    )]
+    Decode(String),
+    /// A value given in [`RequestOptions`] cannot be sent as an HTTP header.
+    #[error(
+        "the {name} value {value:?} cannot be sent as an HTTP header because it contains a line break or another control character; clear the stored value and fetch again"
+    )]
+    InvalidRequestHeader {
+        /// The header, such as `If-None-Match`.
+        name: String,
+        /// The value that was refused.
+        value: String,
+    },
 }
 
 /// Whether `addr` is a public internet address that may be fetched without an allow-list entry.
@@ -636,12 +719,28 @@ fn check_url(url: &Url, policy: &FetchPolicy) -> Result<(), FetchError> {
 /// Fetches `url` under `policy`, following redirects, and returns the final page.
 ///
 /// Fails unless the final response has a status below 400 and a body within the size limit, and
-/// every address on the way was global or allow-listed.
+/// every address on the way was global or allow-listed. The same as [`fetch_with`] with
+/// [`RequestOptions::default`].
 pub async fn fetch(url: &str, policy: &FetchPolicy) -> Result<Fetched, FetchError> {
+    fetch_with(url, policy, &RequestOptions::default()).await
+}
+
+/// Fetches `url` like [`fetch`], sending the headers of `options` on every request.
+///
+/// With validators in `options` this is a conditional GET: a `304 Not Modified` answer is
+/// returned as `Ok` with `status` 304, the kept headers of that answer and an empty body, meaning
+/// that the copy already held is still current. A server that ignores the validators answers
+/// 200 with the whole page, as for [`fetch`].
+pub async fn fetch_with(
+    url: &str,
+    policy: &FetchPolicy,
+    options: &RequestOptions,
+) -> Result<Fetched, FetchError> {
     let started = Instant::now();
     let requested = checked_url(url, None, policy)?;
+    let headers = options.headers()?;
     let requested_url = requested.to_string();
-    let result = tokio::time::timeout(policy.timeout, fetch_checked(requested, policy))
+    let result = tokio::time::timeout(policy.timeout, fetch_checked(requested, policy, headers))
         .await
         .unwrap_or(Err(FetchError::Timeout {
             seconds: policy.timeout.as_secs_f64(),
@@ -663,7 +762,11 @@ pub async fn fetch(url: &str, policy: &FetchPolicy) -> Result<Fetched, FetchErro
     result
 }
 
-async fn fetch_checked(requested: Url, policy: &FetchPolicy) -> Result<Fetched, FetchError> {
+async fn fetch_checked(
+    requested: Url,
+    policy: &FetchPolicy,
+    request_headers: HeaderMap,
+) -> Result<Fetched, FetchError> {
     let refusal: RefusalSlot = Arc::default();
     let resolver = GuardedResolver {
         policy: Arc::new(policy.clone()),
@@ -689,7 +792,8 @@ async fn fetch_checked(requested: Url, policy: &FetchPolicy) -> Result<Fetched, 
     let mut response = loop {
         put_refusal(&refusal, None);
         tracing::debug!(fetch.url = %current, "requesting");
-        let response = match client.get(current.clone()).send().await {
+        let request = client.get(current.clone()).headers(request_headers.clone());
+        let response = match request.send().await {
             Ok(response) => response,
             Err(err) => return Err(send_error(&err, &refusal, policy)),
         };
@@ -732,25 +836,12 @@ async fn fetch_checked(requested: Url, policy: &FetchPolicy) -> Result<Fetched, 
     let headers = kept_headers(response.headers());
     let media_type = media_type(response.headers());
     let remote_addr = response.remote_addr();
-    let capacity = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX))
-        .min(MAX_INITIAL_CAPACITY);
-    let mut body = Vec::with_capacity(capacity);
-    loop {
-        let chunk = match response.chunk().await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(err) => return Err(send_error(&err, &refusal, policy)),
-        };
-        let n_bytes = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
-        if n_bytes > policy.max_bytes {
-            return Err(FetchError::TooLarge {
-                limit: policy.max_bytes,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    // A 304 has no body by definition; whatever follows it on the connection is not read.
+    let body = if status == StatusCode::NOT_MODIFIED {
+        Vec::new()
+    } else {
+        read_body(&mut response, &refusal, policy).await?
+    };
 
     Ok(Fetched {
         requested_url: requested.to_string(),
@@ -762,6 +853,36 @@ async fn fetch_checked(requested: Url, policy: &FetchPolicy) -> Result<Fetched, 
         remote_addr,
         body,
     })
+}
+
+/// Reads the (decoded) body, failing as soon as it grows past the limit, so that no more than
+/// `max_bytes` is ever held however large the body or its decompression ratio.
+async fn read_body(
+    response: &mut reqwest::Response,
+    refusal: &RefusalSlot,
+    policy: &FetchPolicy,
+) -> Result<Vec<u8>, FetchError> {
+    // The announced length of an encoded body is hidden by reqwest, so this is the decoded
+    // length when it is known; it only sizes the first allocation.
+    let capacity = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX))
+        .min(MAX_INITIAL_CAPACITY);
+    let mut body = Vec::with_capacity(capacity);
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(body),
+            Err(err) => return Err(send_error(&err, refusal, policy)),
+        };
+        let n_bytes = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+        if n_bytes > policy.max_bytes {
+            return Err(FetchError::TooLarge {
+                limit: policy.max_bytes,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
 }
 
 fn is_followed_redirect(status: StatusCode) -> bool {
@@ -787,7 +908,36 @@ fn send_error(err: &reqwest::Error, refusal: &RefusalSlot, policy: &FetchPolicy)
             seconds: policy.connect_timeout.as_secs_f64(),
         };
     }
+    if let Some(damage) = decompression_error(err) {
+        return FetchError::Decode(damage.to_string());
+    }
+    // reqwest calls every failure while reading a body "error decoding response body"; for one
+    // that is not about decompression, the cause alone is clearer.
+    if err.is_decode()
+        && let Some(cause) = std::error::Error::source(err)
+    {
+        return FetchError::Network(describe(cause));
+    }
     FetchError::Network(describe(err))
+}
+
+/// The decompressor's complaint, when `err` is a body that could not be decoded rather than a
+/// body that could not be received.
+///
+/// reqwest reports every failure while reading the body as a decode error; a damaged compressed
+/// stream is the one whose direct cause is an `io::Error` of kind `InvalidData` (bad header, bad
+/// data, wrong checksum) or `UnexpectedEof` (the stream ended early although the connection closed
+/// normally). A failure to receive has a reqwest or hyper error there instead.
+fn decompression_error(err: &reqwest::Error) -> Option<&std::io::Error> {
+    if !err.is_decode() {
+        return None;
+    }
+    let cause = std::error::Error::source(err)?.downcast_ref::<std::io::Error>()?;
+    matches!(
+        cause.kind(),
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+    )
+    .then_some(cause)
 }
 
 /// The error and all its sources, joined with ": ", leaving out repeats.

@@ -12,11 +12,13 @@ pub mod demo;
 mod demo_load;
 mod error;
 mod export;
+pub mod feeds;
 pub mod fetch;
 mod gc;
 pub mod installation;
 mod log;
 mod media;
+mod pages;
 mod query;
 mod records;
 mod tokens;
@@ -26,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use amparo_store::{BlobStore, Store};
+pub use amparo_store::{FeedPoll, FeedSettings as Subscription, JobCounts, JobState};
 
 pub use actor::{Actor, Channel};
 pub use auth::{generate_password, hash_password};
@@ -34,9 +37,13 @@ pub use custody::{TimelineSegment, build_timeline};
 pub use demo_load::DemoReport;
 pub use error::AppError;
 pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, TransferReport, blob_folder};
+pub use feeds::{
+    FeedInfo, FeedPage, FeedStatus, NewFeed, OpmlImport, PollOptions, PollReport, ProgressFn,
+};
 pub use gc::GcReport;
 pub use log::{BundleInfo, LogCheckReport, TilesExport};
 pub use media::sniff_media_type;
+pub use pages::{DocumentCluster, MIN_WORDS_FOR_NEAR_COPIES};
 pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
 pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
@@ -53,6 +60,7 @@ pub struct App {
     data_dir: PathBuf,
     views: Arc<views::Views>,
     log: Arc<log::LogRuntime>,
+    ingest: Arc<pages::IngestRuntime>,
 }
 
 impl std::fmt::Debug for App {
@@ -79,6 +87,7 @@ impl App {
             data_dir,
             views: Arc::default(),
             log: Arc::default(),
+            ingest: Arc::default(),
         }
     }
 

@@ -3,14 +3,18 @@
 //! Nothing here contacts any other address: "unreachable" is a closed port on 127.0.0.1, and the
 //! tests of blocked addresses assert that no connection was made at all.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use amparo_app::fetch::{
-    AllowEntry, AllowEntryError, FetchError, FetchPolicy, IpNetwork, fetch, is_global,
+    AllowEntry, AllowEntryError, FEED_ACCEPT, FetchError, FetchPolicy, IpNetwork, RequestOptions,
+    fetch, fetch_with, is_global,
 };
+use flate2::Compression;
+use flate2::write::{GzEncoder, ZlibEncoder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -24,6 +28,8 @@ enum Reply {
     Stall(Vec<u8>),
     /// Writes these headers and then body bytes until the client goes away.
     Endless { head: Vec<u8>, chunked: bool },
+    /// Writes these headers, then `n_bytes` body bytes made on the fly, then closes.
+    Generated { head: Vec<u8>, n_bytes: usize },
 }
 
 type Handler = dyn Fn(&str, &str) -> Reply + Send + Sync;
@@ -127,6 +133,21 @@ async fn serve(
                 data
             };
             while stream.write_all(&chunk).await.is_ok() {}
+        }
+        Reply::Generated { head, n_bytes } => {
+            if stream.write_all(&head).await.is_err() {
+                return;
+            }
+            let data = vec![b'x'; 64 * 1024];
+            let mut left = n_bytes;
+            while left > 0 {
+                let n = left.min(data.len());
+                if stream.write_all(&data[..n]).await.is_err() {
+                    return;
+                }
+                left -= n;
+            }
+            let _ = stream.shutdown().await;
         }
     }
 }
@@ -903,4 +924,359 @@ fn allow_entries_read_from_configuration() {
     );
     let err = serde_json::from_str::<Vec<AllowEntry>>(r#"["10.0.0.1/8"]"#).expect_err("bad");
     assert!(err.to_string().contains("did you mean 10.0.0.0/8"), "{err}");
+}
+
+/// `bytes` gzip-compressed.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+/// `n_mib` MiB of zeros gzip-compressed (about a thousandth of that), a megabyte at a time.
+fn gzip_bomb(n_mib: usize) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..n_mib {
+        encoder.write_all(&zeros).expect("compress");
+    }
+    encoder.finish().expect("compress")
+}
+
+/// `n_bytes` bytes that do not compress (a fixed pseudo-random sequence).
+fn incompressible(n_bytes: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n_bytes)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 56) as u8
+        })
+        .collect()
+}
+
+/// The value of header `name` in a logged request head, by lowercase name.
+fn request_header(head: &str, name: &str) -> Vec<String> {
+    head.lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_owned())
+        .collect()
+}
+
+const LAST_MODIFIED: &str = "Tue, 01 Apr 2025 10:00:00 GMT";
+
+fn feed_options() -> RequestOptions {
+    RequestOptions {
+        etag: Some("\"v1\"".to_owned()),
+        last_modified: Some(LAST_MODIFIED.to_owned()),
+        accept: Some(FEED_ACCEPT.to_owned()),
+    }
+}
+
+#[tokio::test]
+async fn a_conditional_request_sends_its_validators_and_304_means_not_modified() {
+    let server = TestServer::start(|path, _| match path {
+        "/moved" => redirect("301 Moved Permanently", "/feed"),
+        _ => Reply::Raw(head(
+            "304 Not Modified",
+            &[("ETag", "\"v1\""), ("Last-Modified", LAST_MODIFIED)],
+        )),
+    })
+    .await;
+    let policy = policy(&["127.0.0.1/32"]);
+
+    let fetched = fetch_with(&server.url("/feed"), &policy, &feed_options())
+        .await
+        .expect("304 is a success");
+    assert_eq!(fetched.status, 304);
+    assert!(fetched.body.is_empty());
+    assert!(fetched.redirects.is_empty());
+    assert_eq!(fetched.header("ETag"), Some("\"v1\""));
+    assert_eq!(fetched.header("last-modified"), Some(LAST_MODIFIED));
+    assert_eq!(fetched.header("content-type"), None);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(request_header(&requests[0], "if-none-match"), ["\"v1\""]);
+    assert_eq!(
+        request_header(&requests[0], "if-modified-since"),
+        [LAST_MODIFIED]
+    );
+    assert_eq!(request_header(&requests[0], "accept"), [FEED_ACCEPT]);
+
+    // A 304 is not a redirect, and the validators travel along every hop.
+    let fetched = fetch_with(&server.url("/moved"), &policy, &feed_options())
+        .await
+        .expect("304 after a redirect");
+    assert_eq!(fetched.status, 304);
+    assert_eq!(fetched.redirects, [server.url("/feed")]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for head in &requests[1..] {
+        assert_eq!(request_header(head, "if-none-match"), ["\"v1\""], "{head}");
+        assert_eq!(request_header(head, "accept"), [FEED_ACCEPT], "{head}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_validators_sends_the_whole_page() {
+    let server = TestServer::start(|_, _| {
+        reply(
+            "200 OK",
+            &[("Content-Type", "application/rss+xml"), ("ETag", "\"v2\"")],
+            b"<rss/>",
+        )
+    })
+    .await;
+
+    let fetched = fetch_with(
+        &server.url("/feed"),
+        &policy(&["127.0.0.1/32"]),
+        &feed_options(),
+    )
+    .await
+    .expect("fetch");
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.body, b"<rss/>");
+    assert_eq!(fetched.header("etag"), Some("\"v2\""));
+    assert_eq!(fetched.media_type.as_deref(), Some("application/rss+xml"));
+}
+
+#[tokio::test]
+async fn an_unconditional_fetch_sends_no_validators_and_empty_ones_are_left_out() {
+    let server = TestServer::start(|_, _| reply("200 OK", &[], b"page")).await;
+    let policy = policy(&["127.0.0.1/32"]);
+
+    fetch(&server.url("/"), &policy).await.expect("fetch");
+    let empty = RequestOptions {
+        etag: Some(String::new()),
+        last_modified: Some("  ".to_owned()),
+        accept: None,
+    };
+    fetch_with(&server.url("/"), &policy, &empty)
+        .await
+        .expect("fetch with empty validators");
+
+    for head in server.requests() {
+        assert!(request_header(&head, "if-none-match").is_empty(), "{head}");
+        assert!(
+            request_header(&head, "if-modified-since").is_empty(),
+            "{head}"
+        );
+        assert_eq!(request_header(&head, "accept"), ["*/*"], "{head}");
+    }
+}
+
+#[tokio::test]
+async fn a_validator_that_is_not_a_header_value_is_refused_before_connecting() {
+    let server = TestServer::start(|_, _| reply("200 OK", &[], b"page")).await;
+
+    let options = RequestOptions {
+        etag: Some("\"v1\"\r\nX-Injected: yes".to_owned()),
+        ..RequestOptions::default()
+    };
+    let err = fetch_with(&server.url("/"), &policy(&["127.0.0.1/32"]), &options)
+        .await
+        .expect_err("a line break is refused");
+    assert!(
+        matches!(&err, FetchError::InvalidRequestHeader { name, .. } if name == "If-None-Match"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("clear the stored value"), "{err}");
+    assert_eq!(server.connections().await, 0);
+}
+
+#[tokio::test]
+async fn gzip_and_deflate_pages_are_decoded() {
+    let page = b"<html><body>hola hola hola hola hola</body></html>".repeat(50);
+    let gzipped = gzip(&page);
+    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::default());
+    zlib.write_all(&page).expect("compress");
+    let deflated = zlib.finish().expect("compress");
+    assert!(gzipped.len() < page.len() / 10);
+    let server = TestServer::start(move |path, _| {
+        let (encoding, body) = match path {
+            "/gzip" => ("gzip", &gzipped),
+            _ => ("deflate", &deflated),
+        };
+        reply(
+            "200 OK",
+            &[
+                ("Content-Type", "text/html"),
+                ("Content-Encoding", encoding),
+            ],
+            body,
+        )
+    })
+    .await;
+    let policy = policy(&["127.0.0.1/32"]);
+
+    for path in ["/gzip", "/deflate"] {
+        let fetched = fetch(&server.url(path), &policy).await.expect(path);
+        assert_eq!(fetched.body, page, "{path}");
+        assert_eq!(fetched.media_type.as_deref(), Some("text/html"), "{path}");
+        // The encoding and the compressed length describe bytes that are no longer there.
+        assert_eq!(fetched.header("content-encoding"), None, "{path}");
+        assert_eq!(fetched.header("content-length"), None, "{path}");
+    }
+    for head in server.requests() {
+        let accepted = request_header(&head, "accept-encoding").join(",");
+        assert!(accepted.contains("gzip"), "{head}");
+        assert!(accepted.contains("deflate"), "{head}");
+    }
+}
+
+#[tokio::test]
+async fn an_encoding_that_is_not_decoded_is_kept_as_received_and_recorded() {
+    let server = TestServer::start(|_, _| {
+        reply("200 OK", &[("Content-Encoding", "br")], b"\x8b\x02\x80raw")
+    })
+    .await;
+
+    let fetched = fetch(&server.url("/"), &policy(&["127.0.0.1/32"]))
+        .await
+        .expect("fetch");
+    assert_eq!(fetched.body, b"\x8b\x02\x80raw");
+    assert_eq!(fetched.header("content-encoding"), Some("br"));
+}
+
+#[tokio::test]
+async fn the_limit_counts_decoded_bytes_not_the_compressed_length() {
+    // Incompressible data grows a little when gzipped: the compressed Content-Length is over the
+    // limit while the page itself is exactly at it.
+    let page = incompressible(1024);
+    let gzipped = gzip(&page);
+    assert!(gzipped.len() > 1024);
+    let server =
+        TestServer::start(move |_, _| reply("200 OK", &[("Content-Encoding", "gzip")], &gzipped))
+            .await;
+    let at_limit = FetchPolicy {
+        max_bytes: 1024,
+        ..policy(&["127.0.0.1/32"])
+    };
+    let fetched = fetch(&server.url("/"), &at_limit).await.expect("at limit");
+    assert_eq!(fetched.body, page);
+
+    let below = FetchPolicy {
+        max_bytes: 1023,
+        ..at_limit
+    };
+    let result = fetch(&server.url("/"), &below).await;
+    assert_eq!(result, Err(FetchError::TooLarge { limit: 1023 }));
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_stops_at_the_limit_quickly() {
+    let bomb = Arc::new(gzip_bomb(200));
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    let server = TestServer::start(move |path, _| match path {
+        "/with-length" => reply("200 OK", &[("Content-Encoding", "gzip")], &bomb),
+        _ => reply_without_length("200 OK", &[("Content-Encoding", "gzip")], &bomb),
+    })
+    .await;
+    let limit = 10 * 1024 * 1024;
+    let policy = FetchPolicy {
+        max_bytes: limit,
+        ..policy(&["127.0.0.1/32"])
+    };
+
+    for path in ["/with-length", "/without-length"] {
+        let started = Instant::now();
+        let result = fetch(&server.url(path), &policy).await;
+        assert_eq!(result, Err(FetchError::TooLarge { limit }), "{path}");
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_secs(3), "{path}: {elapsed:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_200_mb_streamed_body_without_length_stops_at_the_limit() {
+    let server = TestServer::start(|_, _| Reply::Generated {
+        head: head("200 OK", &[("Content-Type", "application/octet-stream")]),
+        n_bytes: 200 * 1024 * 1024,
+    })
+    .await;
+    let limit = 10 * 1024 * 1024;
+    let policy = FetchPolicy {
+        max_bytes: limit,
+        ..policy(&["127.0.0.1/32"])
+    };
+
+    let started = Instant::now();
+    let result = fetch(&server.url("/big"), &policy).await;
+    assert_eq!(result, Err(FetchError::TooLarge { limit }));
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_damaged_compressed_body_is_a_decode_error() {
+    let page = b"<html>una pagina con bastante texto para comprimir</html>".repeat(100);
+    let good = gzip(&page);
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    for byte in &mut flipped[middle..middle + 8] {
+        *byte ^= 0x5a;
+    }
+    let mut bad_checksum = good.clone();
+    let crc_at = bad_checksum.len() - 8;
+    bad_checksum[crc_at] ^= 0xff;
+    let truncated = good[..good.len() / 2].to_vec();
+    let server = TestServer::start(move |path, _| {
+        let gzip = [("Content-Encoding", "gzip")];
+        match path {
+            "/flipped" => reply("200 OK", &gzip, &flipped),
+            "/checksum" => reply("200 OK", &gzip, &bad_checksum),
+            "/not-gzip" => reply("200 OK", &gzip, b"<html>plain text, not gzip</html>"),
+            "/truncated" => reply_without_length("200 OK", &gzip, &truncated),
+            _ => reply("404 Not Found", &[], b""),
+        }
+    })
+    .await;
+    let policy = policy(&["127.0.0.1/32"]);
+
+    for path in ["/flipped", "/checksum", "/not-gzip", "/truncated"] {
+        let result = fetch(&server.url(path), &policy).await;
+        let Err(err @ FetchError::Decode(_)) = result else {
+            panic!("{path}: expected Decode, got {result:?}");
+        };
+        let message = err.to_string();
+        assert!(message.contains("damaged"), "{path}: {message}");
+        assert!(message.contains("try again later"), "{path}: {message}");
+        assert!(!message.ends_with('.'), "{path}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_connection_cut_mid_body_is_a_network_error_even_when_compressed() {
+    let good = gzip(&b"<html>texto</html>".repeat(100));
+    let half = good[..good.len() / 2].to_vec();
+    let length = good.len().to_string();
+    let server = TestServer::start(move |path, _| {
+        let mut bytes = match path {
+            "/gzip" => head(
+                "200 OK",
+                &[
+                    ("Content-Encoding", "gzip"),
+                    ("Content-Length", length.as_str()),
+                ],
+            ),
+            _ => head("200 OK", &[("Content-Length", "1000")]),
+        };
+        bytes.extend_from_slice(if path == "/gzip" { &half } else { b"partial" });
+        Reply::Raw(bytes)
+    })
+    .await;
+    let policy = policy(&["127.0.0.1/32"]);
+
+    for path in ["/gzip", "/plain"] {
+        let result = fetch(&server.url(path), &policy).await;
+        let Err(FetchError::Network(detail)) = result else {
+            panic!("{path}: expected Network, got {result:?}");
+        };
+        assert!(detail.contains("reading a body"), "{path}: {detail}");
+        assert!(!detail.contains("decoding"), "{path}: {detail}");
+    }
 }

@@ -767,7 +767,7 @@ async fn every_record_kind_round_trips() {
                 published_at: Some(datetime!(2025-03-17 08:00 UTC)),
                 language: Some("es".to_owned()),
                 text: "Removal flights left Texas.".to_owned(),
-                duplicate_of: None,
+                ..Document::default()
             }
             .into_record(),
         )

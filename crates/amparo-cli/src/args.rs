@@ -82,6 +82,11 @@ pub enum Command {
         /// The export file.
         file: PathBuf,
     },
+    /// Follow news feeds: subscriptions, OPML, polling.
+    Feed {
+        #[command(subcommand)]
+        command: FeedCommand,
+    },
     /// Remove blobs that no capture names.
     Gc {
         /// Keep unreferenced blobs younger than this many seconds (default: gc.min_age_seconds).
@@ -173,6 +178,90 @@ pub enum BenchSuite {
         /// Build the installation in DIR and keep it, instead of a temporary folder.
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Subscribe to a feed (RSS, Atom or JSON Feed). Nothing is fetched until the next poll.
+    Add {
+        /// The feed's http(s) URL.
+        url: String,
+        /// A title of your own (default: the feed's).
+        #[arg(long)]
+        title: Option<String>,
+        /// Case the feed's captures belong to (repeatable).
+        #[arg(long = "case", value_name = "CASE_ID")]
+        cases: Vec<uuid::Uuid>,
+        /// Seconds between polls (default: feeds.interval_seconds; at least 60).
+        #[arg(long, value_name = "SECONDS")]
+        interval: Option<u32>,
+        /// Print the subscription as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List subscriptions with their status, last poll, last error and pages.
+    List {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one subscription and the pages it found.
+    Show {
+        /// The feed's id (or the start of it) or URL.
+        feed: String,
+        /// Most pages to list.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop polling a feed until it is resumed.
+    Pause {
+        /// The feed's id (or the start of it) or URL.
+        feed: String,
+    },
+    /// Poll a paused feed again (at once).
+    Resume {
+        /// The feed's id (or the start of it) or URL.
+        feed: String,
+    },
+    /// Unsubscribe; pages already captured stay.
+    Remove {
+        /// The feed's id (or the start of it) or URL.
+        feed: String,
+    },
+    /// Subscribe to every feed of an OPML file, as feed readers export them.
+    Import {
+        /// The OPML file ("-" for standard input).
+        file: PathBuf,
+        /// Case the feeds' captures belong to (repeatable).
+        #[arg(long = "case", value_name = "CASE_ID")]
+        cases: Vec<uuid::Uuid>,
+    },
+    /// Write every subscription as an OPML file (to standard output without -o).
+    Export {
+        /// The file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Poll the feeds that are due (or all of them), then capture the new pages they list.
+    Poll {
+        /// Poll every feed that is not paused, due or not.
+        #[arg(long)]
+        all: bool,
+        /// Poll only this feed, due or not (repeatable).
+        #[arg(long = "feed", value_name = "FEED")]
+        feeds: Vec<String>,
+        /// Print what was done as a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try again the pages that were given up (of one feed, or all).
+    Retry {
+        /// The feed's id (or the start of it) or URL.
+        feed: Option<String>,
     },
 }
 
@@ -278,6 +367,7 @@ impl Command {
             | Command::Capture { .. }
             | Command::Import { .. }
             | Command::User { .. } => true,
+            Command::Feed { command } => matches!(command, FeedCommand::Poll { .. }),
             Command::Record { command } => matches!(
                 command,
                 RecordCommand::Create { .. }

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod bundle;
+mod feeds;
 mod inspect;
 mod log;
 mod progress;
@@ -188,6 +189,10 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
             };
             let app = opened.get_or_init(|| app);
             transfer::import(app, &actor, file).await?;
+        }
+        Command::Feed { command } => {
+            let app = open(cli, opened).await?;
+            return feeds::run(app, &actor, command).await;
         }
         Command::Gc { min_age } => {
             let app = open(cli, opened).await?;

@@ -66,12 +66,56 @@ async fn sign_checkpoints(app: App, mut stop: tokio::sync::oneshot::Receiver<()>
     }
 }
 
+/// Polls due feeds and fetches due pages every `feeds.poll_tick_seconds` until `stop` fires;
+/// a tick of 0 turns the poller off. The first tick comes at once, so that work a restart
+/// interrupted resumes without waiting.
+async fn poll_feeds(app: App, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    let tick = app.settings().feeds.poll_tick_seconds;
+    if tick == 0 {
+        return;
+    }
+    let actor = Actor::system("feeds");
+    let options = amparo_app::PollOptions::default();
+    let mut timer = tokio::time::interval(Duration::from_secs(tick));
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = timer.tick() => {}
+            _ = &mut stop => return,
+        }
+        let poll = app.poll_feeds(&actor, &options, &|_, _| {});
+        // A poll in progress is abandoned at shutdown: its leases run out and the next start
+        // takes the work up again.
+        tokio::select! {
+            outcome = poll => match outcome {
+                Ok(report) if report.feeds_polled > 0 || report.pages_captured > 0 => {
+                    tracing::info!(
+                        feeds.polled = report.feeds_polled,
+                        feeds.failed = report.feeds_failed.len(),
+                        pages.captured = report.pages_captured,
+                        pages.copies = report.copies,
+                        pages.failed = report.pages_failed.len(),
+                        "polled feeds"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "feed polling failed; trying again at the next tick"),
+            },
+            _ = &mut stop => return,
+        }
+    }
+}
+
 /// Serves `app` until a shutdown signal, signing checkpoints on a timer meanwhile and once more
-/// at the end, so that the last writes are covered too.
+/// at the end, so that the last writes are covered too; polls feeds in the background.
 async fn serve_signing(app: App, listener: TcpListener) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let signer = tokio::spawn(sign_checkpoints(app.clone(), stopped));
+    let (stop_polling, polling_stopped) = tokio::sync::oneshot::channel();
+    let poller = tokio::spawn(poll_feeds(app.clone(), polling_stopped));
     let served = amparo_server::serve(app.clone(), listener, shutdown_signal()).await;
+    let _ = stop_polling.send(());
+    let _ = poller.await;
     // The timer finishes a signature in progress before it stops.
     let _ = stop.send(());
     let _ = signer.await;

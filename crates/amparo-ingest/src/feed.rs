@@ -18,17 +18,22 @@
 //! items with different ids stay apart even when they share a link, as items of feeds that
 //! point every entry at their home page do). RSS 1.0 items get no id from `rdf:about`: their
 //! link is the same URL.
+//!
+//! [`discover_feeds`] is the other way round: given an HTML page, the feeds it advertises.
 
 mod atom;
 mod date;
-mod decode;
+pub(crate) mod decode;
+mod discover;
 mod json;
 mod rss;
-mod text;
-mod xml;
+pub(crate) mod text;
+pub(crate) mod xml;
 
 use std::collections::HashMap;
 use std::rc::Rc;
+
+pub use discover::{DiscoveredFeed, discover_feeds};
 
 use serde::Serialize;
 use serde_json::Value;

@@ -67,8 +67,11 @@ impl PageError {
 impl From<AppError> for PageError {
     fn from(error: AppError) -> Self {
         let status = match &error {
-            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) | AppError::Malformed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound { .. } | AppError::NoSuchFeed(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) | AppError::Malformed { .. } | AppError::InvalidFeedUrl { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::DuplicateFeed { .. } => StatusCode::CONFLICT,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,

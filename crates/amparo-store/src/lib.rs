@@ -7,6 +7,7 @@
 
 mod blob;
 mod error;
+mod feeds;
 mod log;
 mod postgres;
 mod sqlite;
@@ -14,6 +15,9 @@ mod types;
 
 pub use blob::{BlobInfo, BlobKey, BlobStore, BlobWriteError, ListedBlob};
 pub use error::StoreError;
+pub use feeds::{
+    FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow, JobState,
+};
 pub use log::{
     LogAppend, LogEntry, SALTS_LEN, Salts, StoredCheckpoint, version_content, version_leaf_kind,
     version_subject,
@@ -122,6 +126,77 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records that a token was used at `at`.
     async fn touch_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Stores a new feed subscription. A subscription whose id or URL is already stored is
+    /// refused with [`StoreError::Duplicate`].
+    async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError>;
+
+    /// A feed subscription.
+    async fn feed(&self, id: Uuid) -> Result<Option<FeedRow>, StoreError>;
+
+    /// Every feed subscription, oldest first.
+    async fn feeds(&self) -> Result<Vec<FeedRow>, StoreError>;
+
+    /// Replaces a subscription's settings, leaving its polling state and lease alone. Returns
+    /// whether the feed exists.
+    async fn save_feed_settings(
+        &self,
+        id: Uuid,
+        settings: &FeedSettings,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces a subscription's polling state and releases its lease, leaving its settings
+    /// alone. Returns whether the feed exists.
+    async fn save_feed_poll(&self, id: Uuid, poll: &FeedPoll) -> Result<bool, StoreError>;
+
+    /// Removes a subscription and its pending jobs (done and failed ones stay, as history).
+    /// Returns whether it existed.
+    async fn delete_feed(&self, id: Uuid) -> Result<bool, StoreError>;
+
+    /// Takes up to `limit` feeds that are due (not paused, `next_poll_at` unset or at or
+    /// before `now`, no lease beyond `now`), earliest due first, and leases them until
+    /// `until`. Two callers never take the same feed while its lease holds.
+    async fn lease_due_feeds(
+        &self,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<FeedRow>, StoreError>;
+
+    /// Enqueues jobs in one transaction, skipping any whose (kind, key) is already stored in
+    /// whatever state. Returns the ids of the jobs added, in the order given.
+    async fn enqueue_jobs(&self, jobs: &[JobRow]) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Takes up to `limit` pending jobs of `kind` that are due (`not_before` at or before
+    /// `now`, no lease beyond `now`), oldest `not_before` first, leases them until `until`
+    /// and counts the attempt. Two callers never take the same job while its lease holds.
+    async fn lease_jobs(
+        &self,
+        kind: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<JobRow>, StoreError>;
+
+    /// Records how a job ended and releases its lease. Returns whether the job exists.
+    async fn finish_job(&self, id: Uuid, outcome: &JobOutcome) -> Result<bool, StoreError>;
+
+    /// A job by its kind and key.
+    async fn job_by_key(&self, kind: &str, key: &str) -> Result<Option<JobRow>, StoreError>;
+
+    /// Jobs, newest first (by `created_at`, then id).
+    async fn jobs(&self, filter: &JobFilter) -> Result<Vec<JobRow>, StoreError>;
+
+    /// How many jobs each feed has in each state (jobs without a feed under `None`).
+    async fn job_counts(&self) -> Result<Vec<(Option<Uuid>, JobCounts)>, StoreError>;
+
+    /// Makes failed jobs (of one feed, or all) pending again, due at `now`, with their
+    /// attempts reset. Returns how many.
+    async fn retry_failed_jobs(
+        &self,
+        feed_id: Option<Uuid>,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 
     /// Appends leaves that record something other than a record version, in one transaction
     /// that is durable when this returns. Returns the index of the first.

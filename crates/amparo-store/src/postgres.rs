@@ -12,14 +12,19 @@ use std::str::FromStr;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::feeds::{
+    FEED_COLUMNS, JOB_COLUMNS, JobFinish, collect_job_counts, duplicate_feed, feed_from_row,
+    ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
+};
 use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
     to_micros,
 };
 use crate::{
-    ApiTokenRow, Change, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError,
-    StoredCheckpoint, StoredVersion,
+    ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
+    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError, StoredCheckpoint,
+    StoredVersion,
 };
 use amparo_tlog::{Hash, Node, TreeState, leaf_hash};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -615,6 +620,315 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
+        let query = format!(
+            "INSERT INTO feeds ({FEED_COLUMNS})
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                     $18, $19, $20, $21)"
+        );
+        let (settings, poll) = (&feed.settings, &feed.poll);
+        let inserted = sqlx::query(&query)
+            .bind(feed.id.to_string())
+            .bind(&feed.url)
+            .bind(&feed.added_by)
+            .bind(to_micros(feed.added_at))
+            .bind(&settings.title)
+            .bind(&settings.site_url)
+            .bind(ids_json(&settings.case_ids))
+            .bind(settings.paused)
+            .bind(i64::from(settings.interval_seconds))
+            .bind(&poll.etag)
+            .bind(&poll.last_modified)
+            .bind(poll.next_poll_at.map(to_micros))
+            .bind(poll.last_polled_at.map(to_micros))
+            .bind(poll.last_success_at.map(to_micros))
+            .bind(poll.last_status.map(i64::from))
+            .bind(i64::from(poll.failures))
+            .bind(&poll.last_error)
+            .bind(poll.last_capture_id.map(|id| id.to_string()))
+            .bind(stored_count(poll.items_seen))
+            .bind(strings_json(&poll.problems))
+            .bind(feed.lease_until.map(to_micros))
+            .execute(&self.pool)
+            .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(duplicate_feed(error.as_ref(), feed))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn feed(&self, id: Uuid) -> Result<Option<FeedRow>, StoreError> {
+        let query = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE id = $1");
+        let row = sqlx::query(&query)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(feed_from_row).transpose()
+    }
+
+    async fn feeds(&self) -> Result<Vec<FeedRow>, StoreError> {
+        let query = format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY added_at, id");
+        let rows = sqlx::query(&query).fetch_all(&self.pool).await?;
+        rows.iter().map(feed_from_row).collect()
+    }
+
+    async fn save_feed_settings(
+        &self,
+        id: Uuid,
+        settings: &FeedSettings,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE feeds SET title = $1, site_url = $2, case_ids = $3, paused = $4, interval_seconds = $5
+             WHERE id = $6",
+        )
+        .bind(&settings.title)
+        .bind(&settings.site_url)
+        .bind(ids_json(&settings.case_ids))
+        .bind(settings.paused)
+        .bind(i64::from(settings.interval_seconds))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn save_feed_poll(&self, id: Uuid, poll: &FeedPoll) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE feeds SET etag = $1, last_modified = $2, next_poll_at = $3, last_polled_at = $4,
+                 last_success_at = $5, last_status = $6, failures = $7, last_error = $8,
+                 last_capture_id = $9, items_seen = $10, problems = $11, lease_until = NULL
+             WHERE id = $12",
+        )
+        .bind(&poll.etag)
+        .bind(&poll.last_modified)
+        .bind(poll.next_poll_at.map(to_micros))
+        .bind(poll.last_polled_at.map(to_micros))
+        .bind(poll.last_success_at.map(to_micros))
+        .bind(poll.last_status.map(i64::from))
+        .bind(i64::from(poll.failures))
+        .bind(&poll.last_error)
+        .bind(poll.last_capture_id.map(|id| id.to_string()))
+        .bind(stored_count(poll.items_seen))
+        .bind(strings_json(&poll.problems))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn delete_feed(&self, id: Uuid) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let deleted = sqlx::query("DELETE FROM feeds WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected()
+            > 0;
+        if deleted {
+            sqlx::query("DELETE FROM jobs WHERE feed_id = $1 AND state = 'pending'")
+                .bind(id.to_string())
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn lease_due_feeds(
+        &self,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<FeedRow>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // One statement: the due feeds are locked as they are chosen, and a feed another
+        // caller has locked is skipped rather than waited for (once that caller commits, its
+        // lease makes the feed not due).
+        let mut transaction = self.pool.begin().await?;
+        let query = format!(
+            "WITH due AS MATERIALIZED (
+                 SELECT id FROM feeds
+                 WHERE NOT paused
+                   AND (next_poll_at IS NULL OR next_poll_at <= $2)
+                   AND (lease_until IS NULL OR lease_until <= $2)
+                 ORDER BY COALESCE(next_poll_at, $2), added_at, id
+                 LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+             UPDATE feeds SET lease_until = $1
+             WHERE id IN (SELECT id FROM due)
+             RETURNING {FEED_COLUMNS}"
+        );
+        let rows = sqlx::query(&query)
+            .bind(to_micros(until))
+            .bind(to_micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *transaction)
+            .await?;
+        let mut feeds = rows
+            .iter()
+            .map(feed_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await?;
+        sort_leased_feeds(&mut feeds, now);
+        Ok(feeds)
+    }
+
+    async fn enqueue_jobs(&self, jobs: &[JobRow]) -> Result<Vec<Uuid>, StoreError> {
+        let query = format!(
+            "INSERT INTO jobs ({JOB_COLUMNS})
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (kind, key) DO NOTHING"
+        );
+        let mut transaction = self.pool.begin().await?;
+        let mut added = Vec::new();
+        for job in jobs {
+            let inserted = sqlx::query(&query)
+                .bind(job.id.to_string())
+                .bind(&job.kind)
+                .bind(&job.key)
+                .bind(job.feed_id.map(|id| id.to_string()))
+                .bind(job.payload.to_string())
+                .bind(job.state.as_str())
+                .bind(i64::from(job.attempts))
+                .bind(to_micros(job.not_before))
+                .bind(job.lease_until.map(to_micros))
+                .bind(&job.last_error)
+                .bind(to_micros(job.created_at))
+                .bind(job.finished_at.map(to_micros))
+                .bind(job.result.as_ref().map(ToString::to_string))
+                .execute(&mut *transaction)
+                .await;
+            match inserted {
+                Ok(result) if result.rows_affected() > 0 => added.push(job.id),
+                Ok(_) => {}
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    return Err(StoreError::Duplicate(format!("job {}", job.id)));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        transaction.commit().await?;
+        Ok(added)
+    }
+
+    async fn lease_jobs(
+        &self,
+        kind: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<JobRow>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // As for feeds: chosen rows are locked, rows locked by another caller skipped.
+        let mut transaction = self.pool.begin().await?;
+        let query = format!(
+            "WITH due AS MATERIALIZED (
+                 SELECT id FROM jobs
+                 WHERE state = 'pending' AND kind = $2 AND not_before <= $3
+                   AND (lease_until IS NULL OR lease_until <= $3)
+                 ORDER BY not_before, created_at, id
+                 LIMIT $4
+                 FOR UPDATE SKIP LOCKED)
+             UPDATE jobs SET lease_until = $1, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM due)
+             RETURNING {JOB_COLUMNS}"
+        );
+        let rows = sqlx::query(&query)
+            .bind(to_micros(until))
+            .bind(kind)
+            .bind(to_micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *transaction)
+            .await?;
+        let mut jobs = rows
+            .iter()
+            .map(job_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await?;
+        sort_leased_jobs(&mut jobs);
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: Uuid, outcome: &JobOutcome) -> Result<bool, StoreError> {
+        let finish = JobFinish::of(outcome);
+        let result = sqlx::query(
+            "UPDATE jobs SET state = $1, not_before = COALESCE($2, not_before),
+                 last_error = COALESCE($3, last_error), finished_at = $4,
+                 result = COALESCE($5, result), lease_until = NULL
+             WHERE id = $6",
+        )
+        .bind(finish.state)
+        .bind(finish.not_before)
+        .bind(finish.last_error)
+        .bind(finish.finished_at)
+        .bind(finish.result)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn job_by_key(&self, kind: &str, key: &str) -> Result<Option<JobRow>, StoreError> {
+        let query = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE kind = $1 AND key = $2");
+        let row = sqlx::query(&query)
+            .bind(kind)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    async fn jobs(&self, filter: &JobFilter) -> Result<Vec<JobRow>, StoreError> {
+        let query = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             WHERE ($1::text IS NULL OR kind = $1)
+               AND ($2::text IS NULL OR feed_id = $2)
+               AND ($3::text IS NULL OR state = $3)
+             ORDER BY created_at DESC, id DESC
+             LIMIT $4"
+        );
+        let rows = sqlx::query(&query)
+            .bind(filter.kind.as_deref())
+            .bind(filter.feed_id.map(|id| id.to_string()))
+            .bind(filter.state.map(JobState::as_str))
+            .bind(filter.limit.map(i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn job_counts(&self) -> Result<Vec<(Option<Uuid>, JobCounts)>, StoreError> {
+        let rows: Vec<(Option<String>, String, i64)> =
+            sqlx::query_as("SELECT feed_id, state, COUNT(*) FROM jobs GROUP BY feed_id, state")
+                .fetch_all(&self.pool)
+                .await?;
+        collect_job_counts(rows)
+    }
+
+    async fn retry_failed_jobs(
+        &self,
+        feed_id: Option<Uuid>,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let result = sqlx::query(
+            "UPDATE jobs SET state = 'pending', attempts = 0, not_before = $1, lease_until = NULL,
+                 finished_at = NULL
+             WHERE state = 'failed' AND ($2::text IS NULL OR feed_id = $2)",
+        )
+        .bind(to_micros(now))
+        .bind(feed_id.map(|id| id.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
     }
 
     async fn append_log(&self, entries: &[LogAppend]) -> Result<u64, StoreError> {

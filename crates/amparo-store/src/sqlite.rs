@@ -14,14 +14,19 @@ use sqlx::sqlite::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::feeds::{
+    FEED_COLUMNS, JOB_COLUMNS, JobFinish, collect_job_counts, duplicate_feed, feed_from_row,
+    ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
+};
 use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
     to_micros,
 };
 use crate::{
-    ApiTokenRow, Change, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError,
-    StoredCheckpoint, StoredVersion,
+    ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
+    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError, StoredCheckpoint,
+    StoredVersion,
 };
 use amparo_tlog::{Hash, Node, TreeState, leaf_hash};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -622,6 +627,307 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
+        let query = format!(
+            "INSERT INTO feeds ({FEED_COLUMNS})
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        );
+        let (settings, poll) = (&feed.settings, &feed.poll);
+        let inserted = sqlx::query(&query)
+            .bind(feed.id.to_string())
+            .bind(&feed.url)
+            .bind(&feed.added_by)
+            .bind(to_micros(feed.added_at))
+            .bind(&settings.title)
+            .bind(&settings.site_url)
+            .bind(ids_json(&settings.case_ids))
+            .bind(settings.paused)
+            .bind(i64::from(settings.interval_seconds))
+            .bind(&poll.etag)
+            .bind(&poll.last_modified)
+            .bind(poll.next_poll_at.map(to_micros))
+            .bind(poll.last_polled_at.map(to_micros))
+            .bind(poll.last_success_at.map(to_micros))
+            .bind(poll.last_status.map(i64::from))
+            .bind(i64::from(poll.failures))
+            .bind(&poll.last_error)
+            .bind(poll.last_capture_id.map(|id| id.to_string()))
+            .bind(stored_count(poll.items_seen))
+            .bind(strings_json(&poll.problems))
+            .bind(feed.lease_until.map(to_micros))
+            .execute(&self.pool)
+            .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(duplicate_feed(error.as_ref(), feed))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn feed(&self, id: Uuid) -> Result<Option<FeedRow>, StoreError> {
+        let query = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE id = ?");
+        let row = sqlx::query(&query)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(feed_from_row).transpose()
+    }
+
+    async fn feeds(&self) -> Result<Vec<FeedRow>, StoreError> {
+        let query = format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY added_at, id");
+        let rows = sqlx::query(&query).fetch_all(&self.pool).await?;
+        rows.iter().map(feed_from_row).collect()
+    }
+
+    async fn save_feed_settings(
+        &self,
+        id: Uuid,
+        settings: &FeedSettings,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE feeds SET title = ?, site_url = ?, case_ids = ?, paused = ?, interval_seconds = ?
+             WHERE id = ?",
+        )
+        .bind(&settings.title)
+        .bind(&settings.site_url)
+        .bind(ids_json(&settings.case_ids))
+        .bind(settings.paused)
+        .bind(i64::from(settings.interval_seconds))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn save_feed_poll(&self, id: Uuid, poll: &FeedPoll) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE feeds SET etag = ?, last_modified = ?, next_poll_at = ?, last_polled_at = ?,
+                 last_success_at = ?, last_status = ?, failures = ?, last_error = ?,
+                 last_capture_id = ?, items_seen = ?, problems = ?, lease_until = NULL
+             WHERE id = ?",
+        )
+        .bind(&poll.etag)
+        .bind(&poll.last_modified)
+        .bind(poll.next_poll_at.map(to_micros))
+        .bind(poll.last_polled_at.map(to_micros))
+        .bind(poll.last_success_at.map(to_micros))
+        .bind(poll.last_status.map(i64::from))
+        .bind(i64::from(poll.failures))
+        .bind(&poll.last_error)
+        .bind(poll.last_capture_id.map(|id| id.to_string()))
+        .bind(stored_count(poll.items_seen))
+        .bind(strings_json(&poll.problems))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn delete_feed(&self, id: Uuid) -> Result<bool, StoreError> {
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let deleted = sqlx::query("DELETE FROM feeds WHERE id = ?")
+            .bind(id.to_string())
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected()
+            > 0;
+        if deleted {
+            sqlx::query("DELETE FROM jobs WHERE feed_id = ? AND state = 'pending'")
+                .bind(id.to_string())
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn lease_due_feeds(
+        &self,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<FeedRow>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // The write lock from the start: the choice and the lease are one step.
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let query = format!(
+            "UPDATE feeds SET lease_until = ?1
+             WHERE id IN (
+                 SELECT id FROM feeds
+                 WHERE paused = 0
+                   AND (next_poll_at IS NULL OR next_poll_at <= ?2)
+                   AND (lease_until IS NULL OR lease_until <= ?2)
+                 ORDER BY COALESCE(next_poll_at, ?2), added_at, id
+                 LIMIT ?3)
+             RETURNING {FEED_COLUMNS}"
+        );
+        let rows = sqlx::query(&query)
+            .bind(to_micros(until))
+            .bind(to_micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *transaction)
+            .await?;
+        let mut feeds = rows
+            .iter()
+            .map(feed_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await?;
+        sort_leased_feeds(&mut feeds, now);
+        Ok(feeds)
+    }
+
+    async fn enqueue_jobs(&self, jobs: &[JobRow]) -> Result<Vec<Uuid>, StoreError> {
+        let query = format!(
+            "INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (kind, key) DO NOTHING"
+        );
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut added = Vec::new();
+        for job in jobs {
+            let inserted = sqlx::query(&query)
+                .bind(job.id.to_string())
+                .bind(&job.kind)
+                .bind(&job.key)
+                .bind(job.feed_id.map(|id| id.to_string()))
+                .bind(job.payload.to_string())
+                .bind(job.state.as_str())
+                .bind(i64::from(job.attempts))
+                .bind(to_micros(job.not_before))
+                .bind(job.lease_until.map(to_micros))
+                .bind(&job.last_error)
+                .bind(to_micros(job.created_at))
+                .bind(job.finished_at.map(to_micros))
+                .bind(job.result.as_ref().map(ToString::to_string))
+                .execute(&mut *transaction)
+                .await;
+            match inserted {
+                Ok(result) if result.rows_affected() > 0 => added.push(job.id),
+                Ok(_) => {}
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    return Err(StoreError::Duplicate(format!("job {}", job.id)));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        transaction.commit().await?;
+        Ok(added)
+    }
+
+    async fn lease_jobs(
+        &self,
+        kind: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<JobRow>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // The write lock from the start: the choice and the lease are one step.
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let query = format!(
+            "UPDATE jobs SET lease_until = ?1, attempts = attempts + 1
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE state = 'pending' AND kind = ?2 AND not_before <= ?3
+                   AND (lease_until IS NULL OR lease_until <= ?3)
+                 ORDER BY not_before, created_at, id
+                 LIMIT ?4)
+             RETURNING {JOB_COLUMNS}"
+        );
+        let rows = sqlx::query(&query)
+            .bind(to_micros(until))
+            .bind(kind)
+            .bind(to_micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *transaction)
+            .await?;
+        let mut jobs = rows
+            .iter()
+            .map(job_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        transaction.commit().await?;
+        sort_leased_jobs(&mut jobs);
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: Uuid, outcome: &JobOutcome) -> Result<bool, StoreError> {
+        let finish = JobFinish::of(outcome);
+        let result = sqlx::query(
+            "UPDATE jobs SET state = ?, not_before = COALESCE(?, not_before),
+                 last_error = COALESCE(?, last_error), finished_at = ?,
+                 result = COALESCE(?, result), lease_until = NULL
+             WHERE id = ?",
+        )
+        .bind(finish.state)
+        .bind(finish.not_before)
+        .bind(finish.last_error)
+        .bind(finish.finished_at)
+        .bind(finish.result)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn job_by_key(&self, kind: &str, key: &str) -> Result<Option<JobRow>, StoreError> {
+        let query = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE kind = ? AND key = ?");
+        let row = sqlx::query(&query)
+            .bind(kind)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    async fn jobs(&self, filter: &JobFilter) -> Result<Vec<JobRow>, StoreError> {
+        let query = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             WHERE (?1 IS NULL OR kind = ?1)
+               AND (?2 IS NULL OR feed_id = ?2)
+               AND (?3 IS NULL OR state = ?3)
+             ORDER BY created_at DESC, id DESC
+             LIMIT ?4"
+        );
+        let rows = sqlx::query(&query)
+            .bind(filter.kind.as_deref())
+            .bind(filter.feed_id.map(|id| id.to_string()))
+            .bind(filter.state.map(JobState::as_str))
+            .bind(filter.limit.map_or(-1, i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn job_counts(&self) -> Result<Vec<(Option<Uuid>, JobCounts)>, StoreError> {
+        let rows: Vec<(Option<String>, String, i64)> =
+            sqlx::query_as("SELECT feed_id, state, COUNT(*) FROM jobs GROUP BY feed_id, state")
+                .fetch_all(&self.pool)
+                .await?;
+        collect_job_counts(rows)
+    }
+
+    async fn retry_failed_jobs(
+        &self,
+        feed_id: Option<Uuid>,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let result = sqlx::query(
+            "UPDATE jobs SET state = 'pending', attempts = 0, not_before = ?1, lease_until = NULL,
+                 finished_at = NULL
+             WHERE state = 'failed' AND (?2 IS NULL OR feed_id = ?2)",
+        )
+        .bind(to_micros(now))
+        .bind(feed_id.map(|id| id.to_string()))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
     }
 
     async fn append_log(&self, entries: &[LogAppend]) -> Result<u64, StoreError> {

@@ -27,8 +27,9 @@ use amparo_model::{
     PersonId, PlaceId, ProceedingId, Record, RecordKind, TeamId, TestimonyId, UserId,
 };
 use amparo_store::{
-    ApiTokenRow, Change, ListOptions, LogAppend, OutboxEntry, PostgresStore, SqliteStore, Store,
-    StoreError, StoredCheckpoint, StoredVersion,
+    ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
+    JobState, ListOptions, LogAppend, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError,
+    StoredCheckpoint, StoredVersion,
 };
 use amparo_tlog::{
     Hash, LeafKind, LeafV1, Role as CommitmentRole, commit, leaf_hash, tree_hash,
@@ -108,6 +109,17 @@ conformance! {
     log_is_append_only(db),
     two_stores_on_one_database_extend_one_log(db),
     versions_without_leaves_get_them_when_the_store_opens(db),
+    feeds_round_trip_exactly(store),
+    feed_id_and_url_are_unique(store),
+    feed_settings_and_poll_state_are_saved_apart(store),
+    deleting_a_feed_removes_only_its_pending_jobs(store),
+    due_feeds_are_leased_in_order_and_lapsed_leases_return(store),
+    enqueue_skips_jobs_already_stored(store),
+    jobs_are_leased_once_per_lease_and_again_after_it_lapses(store),
+    finishing_a_job_records_how_it_ended(store),
+    jobs_are_listed_newest_first_and_counted_per_feed(store),
+    failed_jobs_can_be_retried(store),
+    concurrent_workers_never_share_a_lease(shared),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1630,6 +1642,15 @@ fn fixtures() -> Vec<Record> {
             language: Some("en".to_owned()),
             text: "238 Venezuelans arrived on Sunday.\n\nTheir families were not told.".to_owned(),
             duplicate_of: None,
+            url: Some("https://news.example/cecot".to_owned()),
+            passages: vec![amparo_model::records::LanguagePassage {
+                start: 35,
+                end: 64,
+                language: "es".to_owned(),
+            }],
+            fingerprint: Some("ab".repeat(32)),
+            simhash: Some("0123456789abcdef".to_owned()),
+            problems: vec!["main text is short (64 characters)".to_owned()],
         }),
         Record::Suggestion(Suggestion {
             document_id,
@@ -2091,4 +2112,968 @@ async fn versions_without_leaves_get_them_when_the_store_opens(db: &TestDb) -> O
     let proof = reopened.log_inclusion_proof(7, size).await?;
     verify_inclusion(7, size, &hashes[7], &proof, &tree_hash(&hashes))?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feed subscriptions and the job queue.
+
+/// A time at microsecond precision, `minutes` after a fixed start.
+fn at_minute(minutes: i64) -> OffsetDateTime {
+    datetime!(2025-05-01 12:00:00.000_001 UTC) + time::Duration::minutes(minutes)
+}
+
+/// A subscription never polled, with nothing but its settings.
+fn feed_row(url: &str, added_at: OffsetDateTime) -> FeedRow {
+    FeedRow {
+        id: Uuid::now_v7(),
+        url: url.to_owned(),
+        added_by: ACTOR.to_owned(),
+        added_at,
+        settings: FeedSettings {
+            title: format!("Feed at {url}"),
+            site_url: None,
+            case_ids: Vec::new(),
+            paused: false,
+            interval_seconds: 3600,
+        },
+        poll: FeedPoll::default(),
+        lease_until: None,
+    }
+}
+
+/// A subscription with every optional field set.
+fn full_feed_row(url: &str) -> FeedRow {
+    FeedRow {
+        id: Uuid::now_v7(),
+        url: url.to_owned(),
+        added_by: "user:0195f1c2-0000-7000-8000-000000000001".to_owned(),
+        added_at: at_minute(0),
+        settings: FeedSettings {
+            title: "Boletín Oficial — «avisos»".to_owned(),
+            site_url: Some("https://example.org/".to_owned()),
+            case_ids: vec![Uuid::now_v7(), Uuid::now_v7()],
+            paused: true,
+            interval_seconds: u32::MAX,
+        },
+        poll: FeedPoll {
+            etag: Some("W/\"abc\"".to_owned()),
+            last_modified: Some("Thu, 01 May 2025 11:00:00 GMT".to_owned()),
+            next_poll_at: Some(at_minute(60)),
+            last_polled_at: Some(at_minute(1)),
+            last_success_at: Some(at_minute(-10)),
+            last_status: Some(503),
+            failures: 3,
+            last_error: Some("the server answered 503 Service Unavailable".to_owned()),
+            last_capture_id: Some(Uuid::now_v7()),
+            items_seen: u64::from(u32::MAX) + 7,
+            problems: vec!["item 3 has no link".to_owned(), "bad date «x»".to_owned()],
+        },
+        lease_until: Some(at_minute(2)),
+    }
+}
+
+/// A pending job never run, with a payload naming its key.
+fn job_row(
+    kind: &str,
+    key: &str,
+    feed_id: Option<Uuid>,
+    not_before: OffsetDateTime,
+    created_at: OffsetDateTime,
+) -> JobRow {
+    JobRow {
+        id: Uuid::now_v7(),
+        kind: kind.to_owned(),
+        key: key.to_owned(),
+        feed_id,
+        payload: json!({ "url": key, "depth": 1 }),
+        state: JobState::Pending,
+        attempts: 0,
+        not_before,
+        lease_until: None,
+        last_error: None,
+        created_at,
+        finished_at: None,
+        result: None,
+    }
+}
+
+fn feed_ids(feeds: &[FeedRow]) -> Vec<Uuid> {
+    feeds.iter().map(|feed| feed.id).collect()
+}
+
+fn job_ids(jobs: &[JobRow]) -> Vec<Uuid> {
+    jobs.iter().map(|job| job.id).collect()
+}
+
+async fn stored_job(store: &dyn Store, job: &JobRow) -> Result<JobRow, StoreError> {
+    Ok(store
+        .job_by_key(&job.kind, &job.key)
+        .await?
+        .unwrap_or_else(|| panic!("job {} {} is not stored", job.kind, job.key)))
+}
+
+async fn feeds_round_trip_exactly(store: &dyn Store) -> Outcome {
+    assert_eq!(store.feeds().await?, Vec::new());
+    let full = FeedRow {
+        added_at: moment(),
+        ..full_feed_row("https://example.org/boletin.xml")
+    };
+    let plain = feed_row("https://example.net/feed", at_minute(5));
+    let earlier = feed_row("https://example.com/rss?x=1&y=ñ", at_minute(-5));
+    for feed in [&full, &plain, &earlier] {
+        store.add_feed(feed).await?;
+    }
+    let full = FeedRow {
+        added_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+        ..full
+    };
+    assert_eq!(
+        store.feed(full.id).await?,
+        Some(full.clone()),
+        "every field reads back, times cut to microseconds"
+    );
+    assert_eq!(store.feed(plain.id).await?, Some(plain.clone()));
+    assert_eq!(store.feed(Uuid::now_v7()).await?, None);
+    assert_eq!(
+        store.feeds().await?,
+        vec![full, earlier, plain],
+        "oldest subscription first"
+    );
+    assert_eq!(
+        whole_outbox(store).await?,
+        Vec::new(),
+        "subscriptions are not records"
+    );
+    Ok(())
+}
+
+async fn feed_id_and_url_are_unique(store: &dyn Store) -> Outcome {
+    let feed = feed_row("https://example.org/feed.xml", at_minute(0));
+    store.add_feed(&feed).await?;
+    let same_url = FeedRow {
+        id: Uuid::now_v7(),
+        added_at: at_minute(1),
+        ..feed.clone()
+    };
+    match store.add_feed(&same_url).await {
+        Err(StoreError::Duplicate(what)) => assert!(
+            what.contains(&feed.url),
+            "the refusal names the URL: {what}"
+        ),
+        other => panic!("a second subscription to one URL must be refused, got {other:?}"),
+    }
+    let same_id = FeedRow {
+        url: "https://example.org/other.xml".to_owned(),
+        ..feed.clone()
+    };
+    match store.add_feed(&same_id).await {
+        Err(StoreError::Duplicate(what)) => assert!(
+            what.contains(&feed.id.to_string()),
+            "the refusal names the id: {what}"
+        ),
+        other => panic!("a second subscription with one id must be refused, got {other:?}"),
+    }
+    assert_eq!(store.feeds().await?, vec![feed], "nothing else was stored");
+    Ok(())
+}
+
+async fn feed_settings_and_poll_state_are_saved_apart(store: &dyn Store) -> Outcome {
+    let feed = FeedRow {
+        lease_until: Some(at_minute(30)),
+        poll: FeedPoll {
+            etag: Some("\"v1\"".to_owned()),
+            next_poll_at: Some(at_minute(0)),
+            failures: 2,
+            ..FeedPoll::default()
+        },
+        ..feed_row("https://example.org/feed.xml", at_minute(0))
+    };
+    store.add_feed(&feed).await?;
+
+    let settings = FeedSettings {
+        title: "Renamed".to_owned(),
+        site_url: Some("https://example.org/".to_owned()),
+        case_ids: vec![Uuid::now_v7()],
+        paused: true,
+        interval_seconds: 900,
+    };
+    assert!(store.save_feed_settings(feed.id, &settings).await?);
+    let after_settings = FeedRow {
+        settings: settings.clone(),
+        ..feed.clone()
+    };
+    assert_eq!(
+        store.feed(feed.id).await?,
+        Some(after_settings.clone()),
+        "new settings; polling state and lease untouched"
+    );
+
+    let poll = FeedPoll {
+        etag: None,
+        last_modified: Some("Thu, 01 May 2025 12:00:00 GMT".to_owned()),
+        next_poll_at: Some(at_minute(15)),
+        last_polled_at: Some(at_minute(0)),
+        last_success_at: Some(at_minute(0)),
+        last_status: Some(200),
+        failures: 0,
+        last_error: None,
+        last_capture_id: Some(Uuid::now_v7()),
+        items_seen: 12,
+        problems: vec!["item 4 has no date".to_owned()],
+    };
+    assert!(store.save_feed_poll(feed.id, &poll).await?);
+    assert_eq!(
+        store.feed(feed.id).await?,
+        Some(FeedRow {
+            poll: poll.clone(),
+            lease_until: None,
+            ..after_settings
+        }),
+        "new polling state, lease released; settings untouched"
+    );
+
+    let unknown = Uuid::now_v7();
+    assert!(!store.save_feed_settings(unknown, &settings).await?);
+    assert!(!store.save_feed_poll(unknown, &poll).await?);
+    assert_eq!(store.feeds().await?.len(), 1, "saving adds no subscription");
+    Ok(())
+}
+
+async fn deleting_a_feed_removes_only_its_pending_jobs(store: &dyn Store) -> Outcome {
+    let doomed = feed_row("https://example.org/a.xml", at_minute(0));
+    let kept = feed_row("https://example.org/b.xml", at_minute(1));
+    store.add_feed(&doomed).await?;
+    store.add_feed(&kept).await?;
+    let job =
+        |key: &str, feed: Option<Uuid>| job_row("page", key, feed, at_minute(0), at_minute(0));
+    let pending = [job("a1", Some(doomed.id)), job("a2", Some(doomed.id))];
+    let done = job("a3", Some(doomed.id));
+    let failed = job("a4", Some(doomed.id));
+    let other_feed = job("b1", Some(kept.id));
+    let no_feed = job("c1", None);
+    let mut all: Vec<JobRow> = pending.to_vec();
+    all.extend([
+        done.clone(),
+        failed.clone(),
+        other_feed.clone(),
+        no_feed.clone(),
+    ]);
+    store.enqueue_jobs(&all).await?;
+    let leased = store
+        .lease_jobs("page", at_minute(0), at_minute(10), 100)
+        .await?;
+    assert_eq!(leased.len(), 6);
+    let result = json!({ "capture_id": Uuid::now_v7() });
+    let finished = at_minute(1);
+    assert!(
+        store
+            .finish_job(
+                done.id,
+                &JobOutcome::Done {
+                    result,
+                    at: finished
+                }
+            )
+            .await?
+    );
+    let error = "the page answered 404 Not Found".to_owned();
+    assert!(
+        store
+            .finish_job(
+                failed.id,
+                &JobOutcome::Failed {
+                    error,
+                    at: finished
+                }
+            )
+            .await?
+    );
+
+    assert!(store.delete_feed(doomed.id).await?);
+    assert_eq!(store.feed(doomed.id).await?, None);
+    assert_eq!(feed_ids(&store.feeds().await?), [kept.id]);
+    let remaining: BTreeSet<Uuid> = job_ids(&store.jobs(&JobFilter::default()).await?)
+        .into_iter()
+        .collect();
+    assert_eq!(
+        remaining,
+        BTreeSet::from([done.id, failed.id, other_feed.id, no_feed.id]),
+        "the feed's pending jobs went; its history and other jobs stayed"
+    );
+    assert!(
+        !store.delete_feed(doomed.id).await?,
+        "a second delete finds nothing"
+    );
+    assert!(!store.delete_feed(Uuid::now_v7()).await?);
+    assert_eq!(store.jobs(&JobFilter::default()).await?.len(), 4);
+    Ok(())
+}
+
+async fn due_feeds_are_leased_in_order_and_lapsed_leases_return(store: &dyn Store) -> Outcome {
+    let now = at_minute(0);
+    let until = at_minute(10);
+    let due_at = |feed: FeedRow, next: Option<i64>| FeedRow {
+        poll: FeedPoll {
+            next_poll_at: next.map(at_minute),
+            ..feed.poll.clone()
+        },
+        ..feed
+    };
+    let url = |name: &str| format!("https://example.org/{name}.xml");
+    let oldest_due = due_at(feed_row(&url("two-hours"), at_minute(-500)), Some(-120));
+    let hour_due = due_at(feed_row(&url("one-hour"), at_minute(-400)), Some(-60));
+    let never_polled = due_at(feed_row(&url("never"), at_minute(-300)), None);
+    let leased = FeedRow {
+        lease_until: Some(at_minute(5)),
+        ..due_at(feed_row(&url("leased"), at_minute(-200)), Some(-45))
+    };
+    let lapsed = FeedRow {
+        lease_until: Some(at_minute(-1)),
+        ..due_at(feed_row(&url("lapsed"), at_minute(-100)), Some(-30))
+    };
+    let mut paused = due_at(feed_row(&url("paused"), at_minute(-600)), Some(-180));
+    paused.settings.paused = true;
+    let future = due_at(feed_row(&url("future"), at_minute(-700)), Some(60 * 24));
+    for feed in [
+        &oldest_due,
+        &hour_due,
+        &never_polled,
+        &leased,
+        &lapsed,
+        &paused,
+        &future,
+    ] {
+        store.add_feed(feed).await?;
+    }
+
+    assert_eq!(store.lease_due_feeds(now, until, 0).await?, Vec::new());
+    let first = store.lease_due_feeds(now, until, 2).await?;
+    assert_eq!(
+        feed_ids(&first),
+        [oldest_due.id, hour_due.id],
+        "earliest due first, at most the limit"
+    );
+    assert_eq!(
+        first[0],
+        FeedRow {
+            lease_until: Some(until),
+            ..oldest_due.clone()
+        },
+        "a leased feed comes back whole, with its lease"
+    );
+    assert_eq!(
+        store.feed(hour_due.id).await?.and_then(|f| f.lease_until),
+        Some(until)
+    );
+    let second = store.lease_due_feeds(now, until, 10).await?;
+    assert_eq!(
+        feed_ids(&second),
+        [lapsed.id, never_polled.id],
+        "an expired lease is no lease; an unset due time means due now; paused, future and \
+         leased feeds are skipped"
+    );
+    assert_eq!(store.lease_due_feeds(now, until, 10).await?, Vec::new());
+
+    // Once the leases have run out (the pollers died), every due feed is due again.
+    let later = until;
+    let again = store.lease_due_feeds(later, at_minute(20), 10).await?;
+    assert_eq!(
+        feed_ids(&again),
+        [
+            oldest_due.id,
+            hour_due.id,
+            leased.id,
+            lapsed.id,
+            never_polled.id
+        ]
+    );
+    assert!(
+        again.iter().all(|f| f.lease_until == Some(at_minute(20))),
+        "every feed taken carries the new lease"
+    );
+    assert_eq!(
+        store.feed(paused.id).await?,
+        Some(paused),
+        "a paused feed is never leased"
+    );
+    assert_eq!(store.feed(future.id).await?, Some(future));
+    Ok(())
+}
+
+async fn enqueue_skips_jobs_already_stored(store: &dyn Store) -> Outcome {
+    let feed = Uuid::now_v7();
+    let first = JobRow {
+        state: JobState::Failed,
+        attempts: 4,
+        lease_until: Some(at_minute(3)),
+        last_error: Some("timed out after 30 s".to_owned()),
+        finished_at: Some(at_minute(4)),
+        result: Some(json!({ "partial": [1, 2, { "ñ": null }] })),
+        payload: json!({ "url": "https://example.org/a", "nested": { "n": 1.5 } }),
+        ..job_row(
+            "page",
+            "https://example.org/a",
+            Some(feed),
+            at_minute(1),
+            at_minute(0),
+        )
+    };
+    let second = job_row(
+        "page",
+        "https://example.org/b",
+        None,
+        at_minute(1),
+        at_minute(0),
+    );
+    let repeat_in_batch = job_row(
+        "page",
+        "https://example.org/a",
+        None,
+        at_minute(2),
+        at_minute(0),
+    );
+    let added = store
+        .enqueue_jobs(&[first.clone(), second.clone(), repeat_in_batch.clone()])
+        .await?;
+    assert_eq!(
+        added,
+        [first.id, second.id],
+        "a repeat within one batch is skipped"
+    );
+    assert_eq!(
+        stored_job(store, &first).await?,
+        first,
+        "every field reads back"
+    );
+    assert_eq!(stored_job(store, &second).await?, second);
+
+    let stored_b = job_row(
+        "page",
+        "https://example.org/b",
+        Some(feed),
+        at_minute(9),
+        at_minute(9),
+    );
+    let new_key = job_row(
+        "page",
+        "https://example.org/c",
+        Some(feed),
+        at_minute(1),
+        at_minute(1),
+    );
+    let other_kind = job_row(
+        "thumbnail",
+        "https://example.org/a",
+        None,
+        at_minute(1),
+        at_minute(1),
+    );
+    let added = store
+        .enqueue_jobs(&[stored_b.clone(), new_key.clone(), other_kind.clone()])
+        .await?;
+    assert_eq!(
+        added,
+        [new_key.id, other_kind.id],
+        "a job whose kind and key are stored is skipped; the key is unique per kind only"
+    );
+    assert_eq!(
+        stored_job(store, &second).await?,
+        second,
+        "the stored job is unchanged"
+    );
+    assert_eq!(store.enqueue_jobs(&[]).await?, Vec::<Uuid>::new());
+    assert_eq!(
+        store.job_by_key("page", "https://example.org/z").await?,
+        None
+    );
+    assert_eq!(
+        store
+            .job_by_key("thumbnail", "https://example.org/b")
+            .await?,
+        None
+    );
+
+    // A job whose id is taken is refused, and its batch with it.
+    let fresh = job_row(
+        "page",
+        "https://example.org/d",
+        None,
+        at_minute(1),
+        at_minute(1),
+    );
+    let same_id = JobRow {
+        key: "https://example.org/e".to_owned(),
+        ..second.clone()
+    };
+    match store.enqueue_jobs(&[fresh.clone(), same_id]).await {
+        Err(StoreError::Duplicate(what)) => assert!(what.contains(&second.id.to_string())),
+        other => panic!("a job with a stored id must be refused, got {other:?}"),
+    }
+    assert_eq!(store.job_by_key("page", &fresh.key).await?, None);
+    assert_eq!(store.jobs(&JobFilter::default()).await?.len(), 4);
+    Ok(())
+}
+
+async fn jobs_are_leased_once_per_lease_and_again_after_it_lapses(store: &dyn Store) -> Outcome {
+    let now = at_minute(0);
+    let until = at_minute(10);
+    let job = |key: &str, kind: &str, not_before: i64, created: i64| {
+        job_row(kind, key, None, at_minute(not_before), at_minute(created))
+    };
+    let oldest = job("a", "page", -3, -1);
+    let older = job("b", "page", -2, -9);
+    let old = job("c", "page", -2, -5);
+    let future = job("d", "page", 60, -10);
+    let other_kind = job("e", "thumbnail", -10, -10);
+    let held = JobRow {
+        lease_until: Some(at_minute(5)),
+        ..job("f", "page", -20, -20)
+    };
+    store
+        .enqueue_jobs(&[
+            future.clone(),
+            old.clone(),
+            other_kind.clone(),
+            oldest.clone(),
+            held.clone(),
+            older.clone(),
+        ])
+        .await?;
+
+    assert_eq!(store.lease_jobs("page", now, until, 0).await?, Vec::new());
+    let first = store.lease_jobs("page", now, until, 2).await?;
+    assert_eq!(
+        job_ids(&first),
+        [oldest.id, older.id],
+        "oldest not_before first, then oldest job; at most the limit; a held lease is skipped"
+    );
+    assert_eq!(
+        first[0],
+        JobRow {
+            attempts: 1,
+            lease_until: Some(until),
+            ..oldest.clone()
+        },
+        "the attempt is counted and the lease stored"
+    );
+    assert_eq!(
+        job_ids(&store.lease_jobs("page", now, until, 10).await?),
+        [old.id]
+    );
+    assert_eq!(store.lease_jobs("page", now, until, 10).await?, Vec::new());
+    assert_eq!(
+        job_ids(&store.lease_jobs("thumbnail", now, until, 10).await?),
+        [other_kind.id],
+        "only jobs of the kind asked for"
+    );
+    assert_eq!(store.lease_jobs("video", now, until, 10).await?, Vec::new());
+
+    // The worker crashed: once its leases have run out, the jobs are taken again.
+    let restart = until;
+    let again = store.lease_jobs("page", restart, at_minute(20), 10).await?;
+    assert_eq!(job_ids(&again), [held.id, oldest.id, older.id, old.id]);
+    let attempts: Vec<u32> = again.iter().map(|j| j.attempts).collect();
+    assert_eq!(attempts, [1, 2, 2, 2], "each lease counts an attempt");
+
+    // Done jobs are never leased again; a job is not leased before its not_before.
+    for job in &again {
+        let outcome = JobOutcome::Done {
+            result: json!({}),
+            at: restart,
+        };
+        assert!(store.finish_job(job.id, &outcome).await?);
+    }
+    assert_eq!(
+        store
+            .lease_jobs("page", at_minute(59), at_minute(70), 10)
+            .await?,
+        Vec::new()
+    );
+    assert_eq!(
+        job_ids(
+            &store
+                .lease_jobs("page", at_minute(60), at_minute(70), 10)
+                .await?
+        ),
+        [future.id],
+        "due at exactly its not_before"
+    );
+    Ok(())
+}
+
+async fn finishing_a_job_records_how_it_ended(store: &dyn Store) -> Outcome {
+    let jobs: Vec<JobRow> = ["done", "retry", "failed"]
+        .iter()
+        .map(|key| job_row("page", key, None, at_minute(0), at_minute(0)))
+        .collect();
+    store.enqueue_jobs(&jobs).await?;
+    let leased = store
+        .lease_jobs("page", at_minute(0), at_minute(10), 10)
+        .await?;
+    assert_eq!(leased.len(), 3);
+    let (done, retry, failed) = (&jobs[0], &jobs[1], &jobs[2]);
+
+    let result = json!({ "capture_id": Uuid::now_v7(), "documents": 2 });
+    let finished_at = at_minute(1);
+    assert!(
+        store
+            .finish_job(
+                done.id,
+                &JobOutcome::Done {
+                    result: result.clone(),
+                    at: finished_at
+                }
+            )
+            .await?
+    );
+    assert_eq!(
+        stored_job(store, done).await?,
+        JobRow {
+            state: JobState::Done,
+            attempts: 1,
+            result: Some(result),
+            finished_at: Some(finished_at),
+            ..done.clone()
+        },
+        "done: result and end time stored, lease released"
+    );
+
+    let error = "connection reset by the server".to_owned();
+    let retry_at = at_minute(30);
+    assert!(
+        store
+            .finish_job(
+                retry.id,
+                &JobOutcome::Retry {
+                    not_before: retry_at,
+                    error: error.clone()
+                }
+            )
+            .await?
+    );
+    let expected_retry = JobRow {
+        attempts: 1,
+        not_before: retry_at,
+        last_error: Some(error),
+        ..retry.clone()
+    };
+    assert_eq!(
+        stored_job(store, retry).await?,
+        expected_retry,
+        "retry: pending again, not before the given time, lease released"
+    );
+
+    let reason = "the page is larger than 50 MB".to_owned();
+    assert!(
+        store
+            .finish_job(
+                failed.id,
+                &JobOutcome::Failed {
+                    error: reason.clone(),
+                    at: finished_at
+                }
+            )
+            .await?
+    );
+    assert_eq!(
+        stored_job(store, failed).await?,
+        JobRow {
+            state: JobState::Failed,
+            attempts: 1,
+            last_error: Some(reason),
+            finished_at: Some(finished_at),
+            ..failed.clone()
+        },
+        "failed: reason and end time stored, lease released"
+    );
+
+    // Only the retried job is taken again, and only once it is due.
+    assert_eq!(
+        store
+            .lease_jobs("page", at_minute(29), at_minute(40), 10)
+            .await?,
+        Vec::new()
+    );
+    assert_eq!(
+        store
+            .lease_jobs("page", retry_at, at_minute(40), 10)
+            .await?,
+        vec![JobRow {
+            attempts: 2,
+            lease_until: Some(at_minute(40)),
+            ..expected_retry
+        }]
+    );
+    let outcome = JobOutcome::Failed {
+        error: "x".to_owned(),
+        at: finished_at,
+    };
+    assert!(!store.finish_job(Uuid::now_v7(), &outcome).await?);
+    Ok(())
+}
+
+async fn jobs_are_listed_newest_first_and_counted_per_feed(store: &dyn Store) -> Outcome {
+    let (feed_a, feed_b) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut jobs = Vec::new();
+    for (index, (kind, feed)) in [
+        ("page", Some(feed_a)),
+        ("page", Some(feed_a)),
+        ("page", Some(feed_b)),
+        ("thumbnail", Some(feed_a)),
+        ("page", None),
+        ("page", Some(feed_a)),
+        ("page", Some(feed_b)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        jobs.push(job_row(
+            kind,
+            &format!("key {index}"),
+            feed,
+            at_minute(0),
+            at_minute(index as i64),
+        ));
+    }
+    // Two jobs made in the same microsecond are ordered by id.
+    let twin = JobRow {
+        id: Uuid::now_v7(),
+        key: "twin".to_owned(),
+        ..jobs[6].clone()
+    };
+    jobs.push(twin.clone());
+    store.enqueue_jobs(&jobs).await?;
+    store
+        .lease_jobs("page", at_minute(0), at_minute(10), 100)
+        .await?;
+    let end = |error: &str| JobOutcome::Failed {
+        error: error.to_owned(),
+        at: at_minute(1),
+    };
+    let done = JobOutcome::Done {
+        result: json!({}),
+        at: at_minute(1),
+    };
+    store.finish_job(jobs[0].id, &done).await?;
+    store.finish_job(jobs[1].id, &end("gone")).await?;
+    store.finish_job(jobs[2].id, &end("gone")).await?;
+
+    let listed =
+        |filter: JobFilter| async move { store.jobs(&filter).await.map(|jobs| job_ids(&jobs)) };
+    let newest_first: Vec<Uuid> = [7, 6, 5, 4, 3, 2, 1, 0]
+        .iter()
+        .map(|&i| jobs[i].id)
+        .collect();
+    assert_eq!(listed(JobFilter::default()).await?, newest_first);
+    assert_eq!(
+        listed(JobFilter {
+            limit: Some(3),
+            ..JobFilter::default()
+        })
+        .await?,
+        newest_first[..3]
+    );
+    assert_eq!(
+        listed(JobFilter {
+            kind: Some("thumbnail".to_owned()),
+            ..JobFilter::default()
+        })
+        .await?,
+        [jobs[3].id]
+    );
+    assert_eq!(
+        listed(JobFilter {
+            feed_id: Some(feed_a),
+            ..JobFilter::default()
+        })
+        .await?,
+        [jobs[5].id, jobs[3].id, jobs[1].id, jobs[0].id]
+    );
+    assert_eq!(
+        listed(JobFilter {
+            state: Some(JobState::Failed),
+            ..JobFilter::default()
+        })
+        .await?,
+        [jobs[2].id, jobs[1].id]
+    );
+    assert_eq!(
+        listed(JobFilter {
+            kind: Some("page".to_owned()),
+            feed_id: Some(feed_a),
+            state: Some(JobState::Pending),
+            limit: Some(10),
+        })
+        .await?,
+        [jobs[5].id]
+    );
+    assert_eq!(
+        listed(JobFilter {
+            feed_id: Some(Uuid::now_v7()),
+            ..JobFilter::default()
+        })
+        .await?,
+        Vec::<Uuid>::new()
+    );
+
+    let counts: BTreeMap<Option<Uuid>, JobCounts> = store.job_counts().await?.into_iter().collect();
+    let count = |pending, done, failed| JobCounts {
+        pending,
+        done,
+        failed,
+    };
+    assert_eq!(
+        counts,
+        BTreeMap::from([
+            (None, count(1, 0, 0)),
+            (Some(feed_a), count(2, 1, 1)),
+            (Some(feed_b), count(2, 0, 1)),
+        ])
+    );
+    Ok(())
+}
+
+async fn failed_jobs_can_be_retried(store: &dyn Store) -> Outcome {
+    let (feed_a, feed_b) = (Uuid::now_v7(), Uuid::now_v7());
+    let jobs = [
+        job_row("page", "a1", Some(feed_a), at_minute(0), at_minute(0)),
+        job_row("page", "a2", Some(feed_a), at_minute(0), at_minute(1)),
+        job_row("page", "a3", Some(feed_a), at_minute(0), at_minute(2)),
+        job_row("page", "b1", Some(feed_b), at_minute(0), at_minute(3)),
+        job_row("page", "n1", None, at_minute(0), at_minute(4)),
+    ];
+    store.enqueue_jobs(&jobs).await?;
+    // Two leases each, so that the reset of attempts shows.
+    for round in 0..2 {
+        let now = at_minute(10 * round);
+        let leased = store
+            .lease_jobs("page", now, now + time::Duration::minutes(5), 10)
+            .await?;
+        assert_eq!(leased.len(), 5);
+    }
+    let failed = |error: &str| JobOutcome::Failed {
+        error: error.to_owned(),
+        at: at_minute(11),
+    };
+    for job in [&jobs[0], &jobs[1], &jobs[3], &jobs[4]] {
+        store.finish_job(job.id, &failed(&job.key)).await?;
+    }
+    let done = JobOutcome::Done {
+        result: json!({ "ok": true }),
+        at: at_minute(11),
+    };
+    store.finish_job(jobs[2].id, &done).await?;
+
+    let now = at_minute(100);
+    assert_eq!(store.retry_failed_jobs(Some(feed_a), now).await?, 2);
+    for job in [&jobs[0], &jobs[1]] {
+        assert_eq!(
+            stored_job(store, job).await?,
+            JobRow {
+                not_before: now,
+                last_error: Some(job.key.clone()),
+                ..job.clone()
+            },
+            "pending again, due now, attempts reset, the last error kept"
+        );
+    }
+    assert_eq!(stored_job(store, &jobs[2]).await?.state, JobState::Done);
+    assert_eq!(stored_job(store, &jobs[3]).await?.state, JobState::Failed);
+    assert_eq!(store.retry_failed_jobs(Some(Uuid::now_v7()), now).await?, 0);
+    assert_eq!(store.retry_failed_jobs(None, now).await?, 2);
+    assert_eq!(store.retry_failed_jobs(None, now).await?, 0);
+    let leased = store
+        .lease_jobs("page", now, now + time::Duration::minutes(5), 10)
+        .await?;
+    assert_eq!(
+        job_ids(&leased),
+        [jobs[0].id, jobs[1].id, jobs[3].id, jobs[4].id]
+    );
+    assert!(leased.iter().all(|job| job.attempts == 1));
+    Ok(())
+}
+
+/// Jobs and feeds for the concurrent workers.
+const QUEUED_JOBS: usize = 100;
+const POLLED_FEEDS: usize = 40;
+const WORKERS: usize = 4;
+
+async fn concurrent_workers_never_share_a_lease(store: Arc<dyn Store>) -> Outcome {
+    let jobs: Vec<JobRow> = (0..QUEUED_JOBS)
+        .map(|i| {
+            job_row(
+                "page",
+                &format!("job {i}"),
+                None,
+                at_minute(0),
+                at_minute(0),
+            )
+        })
+        .collect();
+    assert_eq!(store.enqueue_jobs(&jobs).await?.len(), QUEUED_JOBS);
+    for i in 0..POLLED_FEEDS {
+        let feed = feed_row(&format!("https://example.org/{i}.xml"), at_minute(0));
+        store.add_feed(&feed).await?;
+    }
+
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|worker| tokio::spawn(lease_until_empty(Arc::clone(&store), worker)))
+        .collect();
+    let mut leased_jobs = Vec::new();
+    let mut leased_feeds = Vec::new();
+    for worker in workers {
+        let (jobs, feeds) = worker.await??;
+        leased_jobs.extend(jobs);
+        leased_feeds.extend(feeds);
+    }
+
+    let distinct: BTreeSet<Uuid> = leased_jobs.iter().copied().collect();
+    assert_eq!(distinct.len(), leased_jobs.len(), "no job was leased twice");
+    assert_eq!(
+        distinct,
+        job_ids(&jobs).into_iter().collect(),
+        "every job was leased"
+    );
+    let stored = store.jobs(&JobFilter::default()).await?;
+    assert!(
+        stored
+            .iter()
+            .all(|job| job.state == JobState::Done && job.attempts == 1),
+        "every job ran once"
+    );
+    let distinct: BTreeSet<Uuid> = leased_feeds.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        leased_feeds.len(),
+        "no feed was leased twice"
+    );
+    assert_eq!(distinct.len(), POLLED_FEEDS, "every feed was leased");
+    Ok(())
+}
+
+/// One worker: takes a few jobs and a feed at a time, finishing each job, until nothing is due.
+async fn lease_until_empty(
+    store: Arc<dyn Store>,
+    worker: usize,
+) -> Result<(Vec<Uuid>, Vec<Uuid>), StoreError> {
+    let (now, until) = (at_minute(0), at_minute(10));
+    let mut jobs = Vec::new();
+    let mut feeds = Vec::new();
+    loop {
+        let leased = store.lease_jobs("page", now, until, 3).await?;
+        for job in &leased {
+            let outcome = JobOutcome::Done {
+                result: json!({ "worker": worker }),
+                at: now,
+            };
+            assert!(store.finish_job(job.id, &outcome).await?);
+        }
+        let polled = store.lease_due_feeds(now, until, 1).await?;
+        if leased.is_empty() && polled.is_empty() {
+            return Ok((jobs, feeds));
+        }
+        jobs.extend(job_ids(&leased));
+        feeds.extend(feed_ids(&polled));
+        tokio::task::yield_now().await;
+    }
 }

@@ -190,6 +190,11 @@ pub(crate) fn hint(element: &Element) -> Hint {
     if class.is_empty() && id.is_empty() {
         return Hint::Neutral;
     }
+    if is_embedded_post(class) {
+        // A post quoted in the article ("twitter-tweet") is part of what the article says,
+        // although its class names a social network.
+        return Hint::Neutral;
+    }
     let matchers = &*MATCHERS;
     if matchers.body.is_match(class) || matchers.body.is_match(id) {
         return Hint::Content;
@@ -224,6 +229,24 @@ pub(crate) fn hint(element: &Element) -> Hint {
         }
     }
     Hint::Neutral
+}
+
+/// Whether a class marks a social-media post embedded in the article, as the networks' embed
+/// codes write them (`<blockquote class="twitter-tweet">`, `instagram-media`, …).
+fn is_embedded_post(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|token| {
+        matches!(
+            token.to_ascii_lowercase().as_str(),
+            "twitter-tweet"
+                | "twitter-tweet-rendered"
+                | "instagram-media"
+                | "tiktok-embed"
+                | "bluesky-embed"
+                | "mastodon-embed"
+                | "threads-post"
+                | "fb-xfbml-parse-ignore"
+        )
+    })
 }
 
 /// Whether a class or id names reader comments ("comments", "comment-list", "disqus_thread"),

@@ -332,7 +332,7 @@ impl Builder<'_> {
                 .into_owned()
                 .into_boxed_str()
         });
-        let Some((attrs, self_closing, after)) = parse_attributes(self.src, cursor) else {
+        let Some((attrs, self_closing, after)) = parse_attributes(self.src, cursor, tag) else {
             // The page ends inside the tag: drop the tag, as browsers do.
             self.pos = bytes.len();
             return;
@@ -582,9 +582,9 @@ fn is_tag_name_end(byte: u8) -> bool {
 /// Parsed attributes, whether the tag ended with `/>`, and the position after the `>`.
 type Attributes = (Vec<(Attr, Box<str>)>, bool, usize);
 
-/// Parses attributes from `cursor` up to and including the closing `>`. `None` when the
-/// page ends first.
-fn parse_attributes(src: &str, mut cursor: usize) -> Option<Attributes> {
+/// Parses the attributes of a `tag` from `cursor` up to and including the closing `>`.
+/// `None` when the page ends first.
+fn parse_attributes(src: &str, mut cursor: usize, tag: Tag) -> Option<Attributes> {
     let bytes = src.as_bytes();
     let mut attrs = Vec::new();
     let mut self_closing = false;
@@ -639,6 +639,7 @@ fn parse_attributes(src: &str, mut cursor: usize) -> Option<Attributes> {
             }
         }
         if let Some(attr) = Attr::from_name(name)
+            && attr.is_stored_on(tag)
             && !attrs.iter().any(|(known, _)| *known == attr)
         {
             attrs.push((attr, entities::decode(value).into_boxed_str()));

@@ -7,13 +7,13 @@
 
 mod blocks;
 mod boilerplate;
-mod charset;
+pub(crate) mod charset;
 mod content;
 mod date;
-mod dom;
+pub(crate) mod dom;
 mod entities;
 mod metadata;
-mod tags;
+pub(crate) mod tags;
 
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
@@ -67,6 +67,50 @@ pub fn extract_article(html: &[u8], url: Option<&str>) -> Article {
         published: metadata.published,
         text,
         problems,
+    }
+}
+
+/// A short piece of HTML (a feed item's title) as plain text: tags dropped, entities decoded,
+/// runs of whitespace made one space.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut search_from = 0;
+    while let Some(found) = rest[search_from..].find('<') {
+        let start = search_from + found;
+        let opens_tag = rest[start + 1..]
+            .chars()
+            .next()
+            .is_some_and(|next| next.is_ascii_alphabetic() || next == '/' || next == '!');
+        let end = rest[start..].find('>');
+        match (opens_tag, end) {
+            (true, Some(end)) => {
+                entities::decode_into(&rest[..start], &mut text);
+                text.push(' ');
+                rest = &rest[start + end + 1..];
+                search_from = 0;
+            }
+            // A lone `<` ("A < B") is text.
+            _ => search_from = start + 1,
+        }
+    }
+    entities::decode_into(rest, &mut text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod plain_text_tests {
+    use super::plain_text;
+
+    #[test]
+    fn tags_go_entities_decode_and_a_lone_angle_bracket_stays() {
+        assert_eq!(
+            plain_text("<b>Deportados</b> &amp; <i>liberados</i>"),
+            "Deportados & liberados"
+        );
+        assert_eq!(plain_text("A < B and C"), "A < B and C");
+        assert_eq!(plain_text("  two\n lines "), "two lines");
+        assert_eq!(plain_text("cut <span"), "cut <span");
     }
 }
 

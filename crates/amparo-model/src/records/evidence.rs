@@ -152,6 +152,33 @@ pub struct Document {
     /// The first-seen document of its near-duplicate cluster, when it is a copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<DocumentId>,
+    /// The canonical URL of the page it was made from (no tracking parameters, no fragment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Stretches of `text` in another language than `language`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<LanguagePassage>,
+    /// SHA-256 of the normalized text, in lowercase hex: equal for exact copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The 64-bit SimHash of the text as 16 lowercase hex digits: close for near copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simhash: Option<String>,
+    /// What went wrong or had to be guessed while making the text, for people to read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// A stretch of a document's text in another language than the document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguagePassage {
+    /// Offset of the first character, in characters (Unicode scalar values) from the start.
+    pub start: u64,
+    /// Offset one past the last character.
+    pub end: u64,
+    /// The passage's language, BCP 47.
+    pub language: String,
 }
 
 impl Fields for Document {
@@ -162,6 +189,31 @@ impl Fields for Document {
             errors.language("language", language);
         }
         errors.max_len("text", &self.text, 10_000_000);
+        if let Some(url) = &self.url {
+            errors.required_text("url", url, 8_000);
+        }
+        for (index, passage) in self.passages.iter().enumerate() {
+            if passage.start >= passage.end {
+                errors.push(
+                    format!("passages[{index}].end"),
+                    "must be greater than start",
+                );
+            }
+            errors.language(&format!("passages[{index}].language"), &passage.language);
+        }
+        if let Some(fingerprint) = &self.fingerprint
+            && !is_lower_hex(fingerprint, 64)
+        {
+            errors.push("fingerprint", "must be 64 lowercase hexadecimal digits");
+        }
+        if let Some(simhash) = &self.simhash
+            && !is_lower_hex(simhash, 16)
+        {
+            errors.push("simhash", "must be 16 lowercase hexadecimal digits");
+        }
+        for (index, problem) in self.problems.iter().enumerate() {
+            errors.max_len(&format!("problems[{index}]"), problem, SHORT_TEXT);
+        }
     }
 
     fn links(&self) -> Vec<Reference> {

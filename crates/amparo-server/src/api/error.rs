@@ -115,7 +115,11 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         let code = error.code();
         let (status, field) = match &error {
-            AppError::NotFound { .. } => (StatusCode::NOT_FOUND, None),
+            AppError::NotFound { .. } | AppError::NoSuchFeed(_) => (StatusCode::NOT_FOUND, None),
+            AppError::DuplicateFeed { .. } => (StatusCode::CONFLICT, None),
+            AppError::InvalidFeedUrl { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("url".to_owned()))
+            }
             AppError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors.errors.first().map(|first| first.field.clone()),

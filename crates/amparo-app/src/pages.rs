@@ -1,0 +1,732 @@
+//! Page jobs: each page a feed listed becomes a capture (its bytes exactly as served, with the
+//! HTTP status, headers and final URL) and, when it is a web page, a document (main text,
+//! title, byline, dates, language and passages in other languages, fingerprints) folded into
+//! the near-duplicate cluster of the first-seen copy.
+//!
+//! Jobs are idempotent: the capture and document ids are chosen when the job is enqueued, so a
+//! job that ran but was not marked done (a crash between the commit and the bookkeeping) finds
+//! its records on the next attempt instead of capturing the page twice.
+//!
+//! Jobs run in batches: pages are fetched concurrently (politely per host), their blobs stored
+//! and fsynced, then every capture and document of the batch commits in one transaction, so the
+//! evidence log and the database sync once per batch rather than once per page.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use amparo_ingest::article::extract_article;
+use amparo_ingest::dedup::{Clusterer, ParagraphIndex, SimHash, canonical_url, fingerprints};
+use amparo_ingest::lang;
+use amparo_model::records::{Capture, CaptureOrigin, Document, LanguagePassage};
+use amparo_model::{CaptureId, CaseId, DocumentId, Record, RecordKind};
+use amparo_store::{Change, JobOutcome, JobRow};
+use futures::StreamExt;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use crate::feeds::{HostGate, PAGE_JOB, PollReport, now};
+use crate::fetch::{FetchError, RequestOptions};
+use crate::media::sniff_media_type;
+use crate::{Actor, App, AppError, Versioned};
+
+/// What pages are asked for.
+const PAGE_ACCEPT: &str = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+
+/// Texts with fewer words than this are folded only when they are exact copies: a SimHash of a
+/// few dozen words is not reliable enough to call two texts the same story.
+pub const MIN_WORDS_FOR_NEAR_COPIES: usize = 50;
+
+/// Longest title and byline kept, in characters (the record's limits).
+const MAX_TITLE_CHARS: usize = 2_000;
+const MAX_BYLINE_CHARS: usize = 300;
+const MAX_PROBLEM_CHARS: usize = 300;
+const MAX_TEXT_CHARS: usize = 10_000_000;
+
+/// Ingestion state shared by every clone of an [`App`]: the per-host politeness gate and the
+/// near-duplicate index.
+#[derive(Debug, Default)]
+pub(crate) struct IngestRuntime {
+    pub(crate) hosts: HostGate,
+    clusters: Mutex<ClusterIndex>,
+}
+
+/// Every web document's fingerprints, in the order the documents were stored, rebuilt from the
+/// outbox when first needed and caught up before each batch (another process may have added
+/// documents).
+#[derive(Debug, Default)]
+struct ClusterIndex {
+    loaded: bool,
+    /// The outbox position read up to.
+    seq: u64,
+    clusterer: Clusterer,
+    /// The document behind each of the clusterer's entries.
+    entries: Vec<Uuid>,
+    known: HashSet<Uuid>,
+    /// Exact fingerprint to the first document that had it.
+    by_fingerprint: HashMap<String, Uuid>,
+    /// Long paragraphs, for copies with long added headers and footers.
+    paragraphs: ParagraphIndex,
+    /// The document behind each of the paragraph index's entries.
+    paragraph_entries: Vec<Uuid>,
+    /// A copy's original.
+    originals: HashMap<Uuid, Uuid>,
+}
+
+impl ClusterIndex {
+    /// Adds a document in arrival order and returns the original of its cluster when it is a
+    /// copy of an earlier document.
+    fn add(
+        &mut self,
+        id: Uuid,
+        text: &str,
+        fingerprint: Option<&str>,
+        simhash: Option<SimHash>,
+    ) -> Option<Uuid> {
+        let words = text.split_whitespace().count();
+        if !self.known.insert(id) {
+            return self.originals.get(&id).copied();
+        }
+        let mut original = None;
+        if let Some(fingerprint) = fingerprint {
+            match self.by_fingerprint.get(fingerprint) {
+                Some(first) => original = Some(self.original_of(*first)),
+                None => {
+                    self.by_fingerprint.insert(fingerprint.to_owned(), id);
+                }
+            }
+        }
+        if let Some(simhash) = simhash
+            && words >= MIN_WORDS_FOR_NEAR_COPIES
+        {
+            let assignment = self.clusterer.add(simhash);
+            self.entries.push(id);
+            if original.is_none() && assignment.original != assignment.document {
+                original = self
+                    .entries
+                    .get(assignment.original.0)
+                    .map(|first| self.original_of(*first));
+            }
+        }
+        if !text.is_empty() {
+            let copied = self.paragraphs.add(text);
+            self.paragraph_entries.push(id);
+            if original.is_none()
+                && let Some(first) = copied.and_then(|index| self.paragraph_entries.get(index))
+            {
+                original = Some(self.original_of(*first));
+            }
+        }
+        if let Some(original) = original {
+            self.originals.insert(id, original);
+        }
+        original
+    }
+
+    fn original_of(&self, id: Uuid) -> Uuid {
+        self.originals.get(&id).copied().unwrap_or(id)
+    }
+
+    /// Reads documents stored since the last catch-up.
+    async fn catch_up(&mut self, app: &App) -> Result<(), AppError> {
+        if !self.loaded {
+            *self = ClusterIndex {
+                loaded: true,
+                ..ClusterIndex::default()
+            };
+        }
+        loop {
+            let versions = app.store.versions_since(self.seq, 1_000).await?;
+            let Some((last, _)) = versions.last() else {
+                return Ok(());
+            };
+            self.seq = *last;
+            for (_, version) in versions {
+                if version.kind != RecordKind::Document || version.version != 1 || version.deleted {
+                    continue;
+                }
+                let Ok(Record::Document(document)) =
+                    Record::from_json(RecordKind::Document, version.body)
+                else {
+                    continue;
+                };
+                let simhash = document
+                    .simhash
+                    .as_deref()
+                    .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+                    .map(SimHash);
+                self.add(
+                    version.id,
+                    &document.text,
+                    document.fingerprint.as_deref(),
+                    simhash,
+                );
+                // The stored decision stands, whatever today's index would say.
+                match document.duplicate_of {
+                    Some(original) => self.originals.insert(version.id, original.0),
+                    None => self.originals.remove(&version.id),
+                };
+            }
+        }
+    }
+}
+
+/// A page job after fetching, before its records commit.
+enum Prepared {
+    /// A previous attempt already committed its records.
+    AlreadyDone(JobRow, Value),
+    /// Fetched and stored as a blob; the records are ready.
+    Fetched(Box<Ready>),
+    /// Fetching failed.
+    Failed(JobRow, FetchError),
+    /// Something else went wrong (the blob store, the database): tried again later.
+    Error(JobRow, String),
+}
+
+struct Ready {
+    job: JobRow,
+    /// When the feed says the item was published.
+    feed_published: Option<OffsetDateTime>,
+    capture_id: Uuid,
+    capture: Capture,
+    document: Option<Draft>,
+}
+
+/// A document before its cluster is known.
+struct Draft {
+    id: Uuid,
+    document: Document,
+    simhash: Option<SimHash>,
+}
+
+/// What a page job's payload holds (written by the feed poller).
+struct Payload {
+    url: String,
+    title: Option<String>,
+    published: Option<OffsetDateTime>,
+    case_ids: Vec<Uuid>,
+    capture_id: Uuid,
+    document_id: Uuid,
+}
+
+impl Payload {
+    fn read(job: &JobRow) -> Result<Payload, String> {
+        let text = |name: &str| job.payload.get(name).and_then(Value::as_str);
+        let id = |name: &str| {
+            text(name)
+                .and_then(|text| Uuid::parse_str(text).ok())
+                .ok_or_else(|| {
+                    format!(
+                        "the job has no valid {name}; it was written by a newer Amparo or damaged"
+                    )
+                })
+        };
+        Ok(Payload {
+            url: text("url").unwrap_or(&job.key).to_owned(),
+            title: text("title").map(str::to_owned),
+            published: text("published").and_then(|text| {
+                OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+            }),
+            case_ids: job
+                .payload
+                .get("case_ids")
+                .and_then(Value::as_array)
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|id| id.as_str().and_then(|id| Uuid::parse_str(id).ok()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            capture_id: id("capture_id")?,
+            document_id: id("document_id")?,
+        })
+    }
+}
+
+/// A document's near-duplicate cluster: the first-seen document and its copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentCluster {
+    /// The first-seen document.
+    pub original: Versioned<Document>,
+    /// The documents folded into it, oldest first.
+    pub copies: Vec<Versioned<Document>>,
+}
+
+impl App {
+    /// The cluster a document belongs to: its original and every copy of it.
+    pub async fn document_cluster(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<DocumentCluster, AppError> {
+        let document: Versioned<Document> = self.get(actor, id).await?;
+        let original = match document.body.duplicate_of {
+            Some(original) if original.0 != id => self.get(actor, original.0).await?,
+            _ => document,
+        };
+        let mut copies: Vec<Versioned<Document>> = self
+            .referring::<Document>(actor, RecordKind::Document, original.id)
+            .await?
+            .into_iter()
+            .filter(|copy| copy.body.duplicate_of.is_some_and(|of| of.0 == original.id))
+            .collect();
+        copies.sort_by_key(|copy| (copy.recorded_at, copy.id));
+        Ok(DocumentCluster { original, copies })
+    }
+
+    /// Runs page jobs that are due until none is left, in batches, calling `done` with the
+    /// number of pages finished after each batch.
+    pub(crate) async fn run_page_jobs(
+        &self,
+        actor: &Actor,
+        report: &mut PollReport,
+        done: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<(), AppError> {
+        let settings = &self.settings.feeds;
+        let concurrency = settings.concurrency.max(1);
+        let batch = u32::try_from(concurrency * 8).unwrap_or(u32::MAX).max(8);
+        loop {
+            let now = now();
+            let until = now + Duration::from_secs(settings.lease_seconds.max(1));
+            let jobs = self.store.lease_jobs(PAGE_JOB, now, until, batch).await?;
+            if jobs.is_empty() {
+                return Ok(());
+            }
+            let count = jobs.len() as u64;
+            let prepared: Vec<Prepared> = futures::stream::iter(jobs)
+                .map(|job| self.prepare_page(actor, job))
+                .buffer_unordered(concurrency)
+                .collect()
+                .await;
+            self.commit_pages(actor, prepared, report).await?;
+            done(count);
+        }
+    }
+
+    /// Fetches a page and stores its bytes, or finds that an earlier attempt finished it.
+    async fn prepare_page(&self, actor: &Actor, job: JobRow) -> Prepared {
+        let payload = match Payload::read(&job) {
+            Ok(payload) => payload,
+            Err(error) => return Prepared::Error(job, error),
+        };
+        if job.attempts > 1 {
+            match self.finished_earlier(&payload).await {
+                Ok(Some(result)) => return Prepared::AlreadyDone(job, result),
+                Ok(None) => {}
+                Err(error) => return Prepared::Error(job, error.to_string()),
+            }
+        }
+        let policy = match self.settings.fetch_policy() {
+            Ok(policy) => policy,
+            Err(error) => return Prepared::Error(job, error.to_string()),
+        };
+        self.ingest
+            .hosts
+            .wait(
+                &payload.url,
+                Duration::from_millis(self.settings.feeds.host_delay_ms),
+            )
+            .await;
+        let options = RequestOptions {
+            accept: Some(PAGE_ACCEPT.to_owned()),
+            ..RequestOptions::default()
+        };
+        let fetched = match crate::fetch::fetch_with(&payload.url, &policy, &options).await {
+            Ok(fetched) => fetched,
+            Err(error) => return Prepared::Failed(job, error),
+        };
+        let file_name = fetched
+            .final_url
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or("index")
+            .to_owned();
+        let media_type = sniff_media_type(
+            Some(&file_name),
+            &fetched.body,
+            fetched.media_type.as_deref(),
+        );
+        let body = Arc::new(fetched.body);
+        let info = match self.blobs.put_bytes(&body).await {
+            Ok(info) => info,
+            Err(error) => return Prepared::Error(job, error.to_string()),
+        };
+        let capture = Capture {
+            sha256: info.sha256,
+            size: info.size,
+            media_type: media_type.clone(),
+            origin: CaptureOrigin::Url {
+                requested_url: fetched.requested_url,
+                final_url: fetched.final_url.clone(),
+                redirects: fetched.redirects,
+                status: fetched.status,
+                headers: fetched.headers,
+                remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
+            },
+            obtained_at: now(),
+            obtained_by: actor.label(),
+            case_ids: payload.case_ids.iter().copied().map(CaseId).collect(),
+            note: "page found in a feed, fetched by the feed poller".to_owned(),
+        };
+        let document = if is_web_page(&media_type) {
+            let final_url = fetched.final_url;
+            let capture_id = payload.capture_id;
+            let document_id = payload.document_id;
+            let title = payload.title.clone();
+            let published = payload.published;
+            let made = tokio::task::spawn_blocking(move || {
+                make_document(&body, &final_url, capture_id, document_id, title, published)
+            })
+            .await;
+            match made {
+                Ok(draft) => Some(draft),
+                Err(error) => {
+                    return Prepared::Error(job, format!("making the text failed: {error}"));
+                }
+            }
+        } else {
+            None
+        };
+        Prepared::Fetched(Box::new(Ready {
+            feed_published: payload.published,
+            capture_id: payload.capture_id,
+            job,
+            capture,
+            document,
+        }))
+    }
+
+    /// The result of a job whose records an earlier attempt committed.
+    async fn finished_earlier(&self, payload: &Payload) -> Result<Option<Value>, AppError> {
+        if self
+            .store
+            .get(RecordKind::Capture, payload.capture_id)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        let document = self
+            .store
+            .get(RecordKind::Document, payload.document_id)
+            .await?;
+        let duplicate_of = document
+            .as_ref()
+            .and_then(|stored| stored.body.get("duplicate_of").cloned())
+            .unwrap_or(Value::Null);
+        Ok(Some(json!({
+            "capture_id": payload.capture_id,
+            "document_id": document.map(|_| payload.document_id),
+            "duplicate_of": duplicate_of,
+            "problems": ["finished by an earlier attempt"],
+        })))
+    }
+
+    /// Clusters the batch's documents, commits every capture and document in one transaction,
+    /// then records how each job ended.
+    async fn commit_pages(
+        &self,
+        actor: &Actor,
+        prepared: Vec<Prepared>,
+        report: &mut PollReport,
+    ) -> Result<(), AppError> {
+        let mut ready = Vec::new();
+        for item in prepared {
+            match item {
+                Prepared::Fetched(page) => ready.push(*page),
+                Prepared::AlreadyDone(job, result) => {
+                    self.finish(&job, JobOutcome::Done { result, at: now() })
+                        .await?;
+                    report.pages_captured += 1;
+                }
+                Prepared::Failed(job, error) => {
+                    let permanent = is_permanent(&error);
+                    self.fail(&job, error.to_string(), permanent, report)
+                        .await?;
+                }
+                Prepared::Error(job, error) => self.fail(&job, error, false, report).await?,
+            }
+        }
+        if ready.is_empty() {
+            return Ok(());
+        }
+        // Pages of one batch arrived together: the earliest published is the first seen, so that
+        // an original and its republished copy polled at once keep their order.
+        ready.sort_by_key(|page| {
+            let published = page
+                .document
+                .as_ref()
+                .and_then(|draft| draft.document.published_at);
+            (
+                published.is_none(),
+                published,
+                page.feed_published.is_none(),
+                page.feed_published,
+                page.job.created_at,
+                page.job.id,
+            )
+        });
+        let missing_cases = self.missing_cases(&ready).await?;
+        let mut clusters = self.ingest.clusters.lock().await;
+        clusters.catch_up(self).await?;
+        let mut results = Vec::with_capacity(ready.len());
+        let mut changes = Vec::with_capacity(ready.len() * 2);
+        let mut refused = Vec::new();
+        let mut accepted = Vec::with_capacity(ready.len());
+        for mut page in ready {
+            page.capture
+                .case_ids
+                .retain(|case| !missing_cases.contains(&case.0));
+            page.capture.obtained_at = now();
+            let mut duplicate_of = None;
+            if let Some(draft) = &mut page.document {
+                duplicate_of = clusters.add(
+                    draft.id,
+                    &draft.document.text,
+                    draft.document.fingerprint.as_deref(),
+                    draft.simhash,
+                );
+                draft.document.duplicate_of = duplicate_of.map(DocumentId);
+            }
+            let records = match page_records(actor, &page) {
+                Ok(records) => records,
+                Err(error) => {
+                    refused.push((page.job, error));
+                    continue;
+                }
+            };
+            results.push(json!({
+                "capture_id": page.capture_id,
+                "document_id": page.document.as_ref().map(|draft| draft.id),
+                "duplicate_of": duplicate_of,
+                "final_url": match &page.capture.origin {
+                    CaptureOrigin::Url { final_url, .. } => Some(final_url.as_str()),
+                    CaptureOrigin::File { .. } => None,
+                },
+                "language": page.document.as_ref().and_then(|draft| draft.document.language.clone()),
+                "problems": page.document.as_ref().map(|draft| draft.document.problems.clone()).unwrap_or_else(|| vec![format!("not a web page ({}): captured without text", page.capture.media_type)]),
+            }));
+            changes.push(records);
+            accepted.push(page);
+        }
+        let ready = accepted;
+        let all: Vec<Change> = changes.iter().flatten().cloned().collect();
+        let outcome = match self.write_changes(&all).await {
+            Ok(_) => vec![Ok(()); changes.len()],
+            Err(_) => {
+                // One page's records failed (a conflict with an earlier attempt, a record the
+                // model refuses): write them one page at a time so the others are kept.
+                clusters.loaded = false;
+                let mut outcome = Vec::with_capacity(changes.len());
+                for records in &changes {
+                    outcome.push(match self.write_changes(records).await {
+                        Ok(_) => Ok(()),
+                        Err(amparo_store::StoreError::Conflict { .. }) => Ok(()),
+                        Err(error) => Err(error.to_string()),
+                    });
+                }
+                outcome
+            }
+        };
+        drop(clusters);
+        for (job, error) in refused {
+            self.fail(&job, error, true, report).await?;
+        }
+        for ((page, result), written) in ready.iter().zip(results).zip(outcome) {
+            match written {
+                Ok(()) => {
+                    self.finish(&page.job, JobOutcome::Done { result, at: now() })
+                        .await?;
+                    report.pages_captured += 1;
+                    if page
+                        .document
+                        .as_ref()
+                        .is_some_and(|draft| draft.document.duplicate_of.is_some())
+                    {
+                        report.copies += 1;
+                    }
+                }
+                Err(error) => self.fail(&page.job, error, false, report).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Case ids named by the batch that do not exist (any more): dropped from the captures
+    /// rather than losing the page.
+    async fn missing_cases(&self, ready: &[Ready]) -> Result<HashSet<Uuid>, AppError> {
+        let named: HashSet<Uuid> = ready
+            .iter()
+            .flat_map(|page| page.capture.case_ids.iter().map(|case| case.0))
+            .collect();
+        let mut missing = HashSet::new();
+        for case in named {
+            let found = self.store.get(RecordKind::Case, case).await?;
+            if found.is_none_or(|version| version.deleted) {
+                missing.insert(case);
+            }
+        }
+        Ok(missing)
+    }
+
+    async fn finish(&self, job: &JobRow, outcome: JobOutcome) -> Result<(), AppError> {
+        self.store.finish_job(job.id, &outcome).await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: tried again later with back-off, or given up.
+    async fn fail(
+        &self,
+        job: &JobRow,
+        error: String,
+        permanent: bool,
+        report: &mut PollReport,
+    ) -> Result<(), AppError> {
+        let settings = &self.settings.feeds;
+        let url = job
+            .payload
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or(&job.key)
+            .to_owned();
+        tracing::warn!(page.url = %url, page.attempts = job.attempts, error = %error, "page failed");
+        let outcome = if permanent || job.attempts >= settings.max_attempts {
+            report.pages_failed.push((url, error.clone()));
+            JobOutcome::Failed { error, at: now() }
+        } else {
+            report.pages_retrying += 1;
+            let factor = 1u64 << job.attempts.saturating_sub(1).min(20);
+            let wait = settings
+                .retry_base_seconds
+                .saturating_mul(factor)
+                .min(settings.max_backoff_seconds.max(1));
+            JobOutcome::Retry {
+                not_before: now() + Duration::from_secs(wait),
+                error,
+            }
+        };
+        self.finish(job, outcome).await
+    }
+}
+
+/// The versions a page commits: its capture, then its document, each checked by the model.
+fn page_records(actor: &Actor, page: &Ready) -> Result<Vec<Change>, String> {
+    let at = page.capture.obtained_at;
+    let mut records = vec![(page.capture_id, Record::Capture(page.capture.clone()))];
+    if let Some(draft) = &page.document {
+        records.push((draft.id, Record::Document(draft.document.clone())));
+    }
+    records
+        .into_iter()
+        .map(|(id, record)| {
+            record.validate().map_err(|errors| errors.to_string())?;
+            Ok(Change {
+                kind: record.kind(),
+                id,
+                expected_version: 0,
+                body: Some(record.to_json()),
+                actor: actor.label(),
+                at,
+            })
+        })
+        .collect()
+}
+
+/// Whether a media type is a page to make text from.
+fn is_web_page(media_type: &str) -> bool {
+    matches!(media_type, "text/html" | "application/xhtml+xml")
+}
+
+/// Failures that trying again will not mend.
+fn is_permanent(error: &FetchError) -> bool {
+    match error {
+        FetchError::HttpStatus { status } => {
+            (400..500).contains(status) && !matches!(status, 408 | 425 | 429)
+        }
+        FetchError::Timeout { .. } | FetchError::Network(_) | FetchError::Resolve { .. } => false,
+        _ => true,
+    }
+}
+
+/// The document of a fetched page: its main text, metadata, language and fingerprints.
+fn make_document(
+    body: &[u8],
+    final_url: &str,
+    capture_id: Uuid,
+    id: Uuid,
+    feed_title: Option<String>,
+    feed_published: Option<OffsetDateTime>,
+) -> Draft {
+    let article = extract_article(body, Some(final_url));
+    let mut problems = article.problems;
+    let mut text = article.text;
+    if text.chars().count() > MAX_TEXT_CHARS {
+        text = text.chars().take(MAX_TEXT_CHARS).collect();
+        problems.push(format!("the text was cut at {MAX_TEXT_CHARS} characters"));
+    }
+    let title = article
+        .title
+        .or(feed_title)
+        .map(|title| cut(&title, MAX_TITLE_CHARS))
+        .unwrap_or_default();
+    let report = if text.trim().is_empty() {
+        lang::analyze(&title)
+    } else {
+        lang::analyze(&text)
+    };
+    let language = (report.language != lang::UNDETERMINED).then(|| report.language.clone());
+    let passages = if text.trim().is_empty() {
+        Vec::new()
+    } else {
+        report
+            .passages
+            .iter()
+            .map(|passage| LanguagePassage {
+                start: passage.start as u64,
+                end: passage.end as u64,
+                language: passage.language.clone(),
+            })
+            .collect()
+    };
+    let (fingerprint, simhash) = if text.trim().is_empty() {
+        (None, None)
+    } else {
+        let prints = fingerprints(&text);
+        (Some(prints.exact.to_hex()), Some(prints.simhash))
+    };
+    let document = Document {
+        capture_id: CaptureId(capture_id),
+        title,
+        byline: article
+            .byline
+            .map(|byline| cut(&byline, MAX_BYLINE_CHARS))
+            .unwrap_or_default(),
+        published_at: article.published.or(feed_published),
+        language,
+        text,
+        duplicate_of: None,
+        url: canonical_url(final_url).ok(),
+        passages,
+        fingerprint,
+        simhash: simhash.map(|simhash| simhash.to_string()),
+        problems: problems
+            .into_iter()
+            .map(|problem| cut(&problem, MAX_PROBLEM_CHARS))
+            .collect(),
+    };
+    Draft {
+        id,
+        document,
+        simhash,
+    }
+}
+
+/// At most `max` characters of `text`.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text.to_owned(),
+    }
+}
