@@ -115,6 +115,14 @@ impl App {
                     url: url.to_owned(),
                     source,
                 })?;
+        if fetched.status == 304 {
+            // Nothing was asked conditionally: a 304 is a misbehaving server, and an empty
+            // capture would be worthless as evidence.
+            return Err(AppError::Fetch {
+                url: url.to_owned(),
+                source: crate::fetch::FetchError::HttpStatus { status: 304 },
+            });
+        }
         let file_name = fetched
             .final_url
             .rsplit('/')

@@ -226,7 +226,10 @@ impl HostGate {
             next.insert(host, slot + delay);
             slot
         };
-        tokio::time::sleep_until(slot.into()).await;
+        // Sleeping until "now" still costs a timer tick (about a millisecond): skip it.
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot.into()).await;
+        }
     }
 }
 
@@ -630,7 +633,8 @@ impl App {
                 poll.failures = poll.failures.saturating_add(1);
                 let wait = backoff(row.settings.interval_seconds, poll.failures, settings);
                 poll.next_poll_at = Some(now() + wait);
-                tracing::warn!(
+                // Shown with the feed and in the poll's report; `serve` logs at info.
+                tracing::info!(
                     feed.url = %row.url,
                     feed.failures = poll.failures,
                     retry_in_seconds = wait.as_secs(),

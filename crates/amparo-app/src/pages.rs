@@ -284,25 +284,44 @@ impl App {
         report: &mut PollReport,
         done: &mut (dyn FnMut(u64) + Send),
     ) -> Result<(), AppError> {
-        let settings = &self.settings.feeds;
-        let concurrency = settings.concurrency.max(1);
-        let batch = u32::try_from(concurrency * 8).unwrap_or(u32::MAX).max(8);
-        loop {
-            let now = now();
-            let until = now + Duration::from_secs(settings.lease_seconds.max(1));
-            let jobs = self.store.lease_jobs(PAGE_JOB, now, until, batch).await?;
-            if jobs.is_empty() {
-                return Ok(());
-            }
-            let count = jobs.len() as u64;
-            let prepared: Vec<Prepared> = futures::stream::iter(jobs)
-                .map(|job| self.prepare_page(actor, job))
-                .buffer_unordered(concurrency)
-                .collect()
-                .await;
-            self.commit_pages(actor, prepared, report).await?;
+        let concurrency = self.settings.feeds.concurrency.max(1);
+        let batch = u32::try_from(concurrency * 16).unwrap_or(u32::MAX).max(8);
+        let mut prepared = self.lease_and_prepare(actor, batch).await?;
+        while let Some((current, count)) = prepared {
+            // The next batch is fetched while this one commits: the network and the disk work
+            // at the same time.
+            let (committed, next) = tokio::join!(
+                self.commit_pages(actor, current, report),
+                self.lease_and_prepare(actor, batch)
+            );
+            committed?;
             done(count);
+            prepared = next?;
         }
+        Ok(())
+    }
+
+    /// Leases up to `batch` due page jobs and prepares them (fetched, stored as blobs, text
+    /// made); `None` when none is due.
+    async fn lease_and_prepare(
+        &self,
+        actor: &Actor,
+        batch: u32,
+    ) -> Result<Option<(Vec<Prepared>, u64)>, AppError> {
+        let settings = &self.settings.feeds;
+        let now = now();
+        let until = now + Duration::from_secs(settings.lease_seconds.max(1));
+        let jobs = self.store.lease_jobs(PAGE_JOB, now, until, batch).await?;
+        if jobs.is_empty() {
+            return Ok(None);
+        }
+        let count = jobs.len() as u64;
+        let prepared = futures::stream::iter(jobs)
+            .map(|job| self.prepare_page(actor, job))
+            .buffer_unordered(settings.concurrency.max(1))
+            .collect()
+            .await;
+        Ok(Some((prepared, count)))
     }
 
     /// Fetches a page and stores its bytes, or finds that an earlier attempt finished it.
@@ -433,23 +452,29 @@ impl App {
         report: &mut PollReport,
     ) -> Result<(), AppError> {
         let mut ready = Vec::new();
+        // How each job ended, recorded in one transaction at the end.
+        let mut outcomes: Vec<(Uuid, JobOutcome)> = Vec::with_capacity(prepared.len());
         for item in prepared {
             match item {
                 Prepared::Fetched(page) => ready.push(*page),
                 Prepared::AlreadyDone(job, result) => {
-                    self.finish(&job, JobOutcome::Done { result, at: now() })
-                        .await?;
+                    outcomes.push((job.id, JobOutcome::Done { result, at: now() }));
                     report.pages_captured += 1;
                 }
                 Prepared::Failed(job, error) => {
                     let permanent = is_permanent(&error);
-                    self.fail(&job, error.to_string(), permanent, report)
-                        .await?;
+                    outcomes.push((
+                        job.id,
+                        self.failure(&job, error.to_string(), permanent, report),
+                    ));
                 }
-                Prepared::Error(job, error) => self.fail(&job, error, false, report).await?,
+                Prepared::Error(job, error) => {
+                    outcomes.push((job.id, self.failure(&job, error, false, report)));
+                }
             }
         }
         if ready.is_empty() {
+            self.store.finish_jobs(&outcomes).await?;
             return Ok(());
         }
         // Pages of one batch arrived together: the earliest published is the first seen, so that
@@ -532,13 +557,12 @@ impl App {
         };
         drop(clusters);
         for (job, error) in refused {
-            self.fail(&job, error, true, report).await?;
+            outcomes.push((job.id, self.failure(&job, error, true, report)));
         }
         for ((page, result), written) in ready.iter().zip(results).zip(outcome) {
             match written {
                 Ok(()) => {
-                    self.finish(&page.job, JobOutcome::Done { result, at: now() })
-                        .await?;
+                    outcomes.push((page.job.id, JobOutcome::Done { result, at: now() }));
                     report.pages_captured += 1;
                     if page
                         .document
@@ -548,9 +572,12 @@ impl App {
                         report.copies += 1;
                     }
                 }
-                Err(error) => self.fail(&page.job, error, false, report).await?,
+                Err(error) => {
+                    outcomes.push((page.job.id, self.failure(&page.job, error, false, report)));
+                }
             }
         }
+        self.store.finish_jobs(&outcomes).await?;
         Ok(())
     }
 
@@ -571,19 +598,14 @@ impl App {
         Ok(missing)
     }
 
-    async fn finish(&self, job: &JobRow, outcome: JobOutcome) -> Result<(), AppError> {
-        self.store.finish_job(job.id, &outcome).await?;
-        Ok(())
-    }
-
-    /// Records a failed attempt: tried again later with back-off, or given up.
-    async fn fail(
+    /// How a failed attempt ends: tried again later with back-off, or given up.
+    fn failure(
         &self,
         job: &JobRow,
         error: String,
         permanent: bool,
         report: &mut PollReport,
-    ) -> Result<(), AppError> {
+    ) -> JobOutcome {
         let settings = &self.settings.feeds;
         let url = job
             .payload
@@ -591,8 +613,8 @@ impl App {
             .and_then(Value::as_str)
             .unwrap_or(&job.key)
             .to_owned();
-        tracing::warn!(page.url = %url, page.attempts = job.attempts, error = %error, "page failed");
-        let outcome = if permanent || job.attempts >= settings.max_attempts {
+        tracing::info!(page.url = %url, page.attempts = job.attempts, error = %error, "page failed");
+        if permanent || job.attempts >= settings.max_attempts {
             report.pages_failed.push((url, error.clone()));
             JobOutcome::Failed { error, at: now() }
         } else {
@@ -606,8 +628,7 @@ impl App {
                 not_before: now() + Duration::from_secs(wait),
                 error,
             }
-        };
-        self.finish(job, outcome).await
+        }
     }
 }
 

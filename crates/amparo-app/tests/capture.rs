@@ -171,6 +171,7 @@ fn site(path: &str) -> Reply {
         "/old" => http_response("302 Found", &[("Location", "/page")], b""),
         "/big" => http_response("200 OK", &[("Content-Type", "text/plain")], &[b'x'; 5000]),
         "/stall" => Reply::Stall,
+        "/not-modified" => http_response("304 Not Modified", &[("ETag", "\"v1\"")], b""),
         _ => http_response("404 Not Found", &[], b"no such page"),
     }
 }
@@ -260,6 +261,13 @@ async fn an_allowed_url_is_captured_with_its_http_metadata() {
         .await
         .unwrap();
     assert_eq!(content, PAGE);
+}
+
+#[tokio::test]
+async fn an_unasked_not_modified_answer_is_refused_not_captured_empty() {
+    let server = TestServer::start(site).await;
+    let test = loopback_app().await;
+    check_fetch_refused(&test, &server.url("/not-modified"), &["HTTP status 304"]).await;
 }
 
 #[tokio::test]

@@ -179,6 +179,27 @@ pub enum BenchSuite {
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
     },
+    /// Measure ingestion on generated news: HTML pages of 50–300 KB through main text,
+    /// language and fingerprints (against SHA-256), feed items of about 5 KB parsed (against
+    /// SHA-256), and feeds polled end to end into a SQLite installation from a loopback server
+    /// (against plain HTTP GETs); with peak memory.
+    Ingest {
+        /// HTML pages to process.
+        #[arg(long, default_value_t = 300)]
+        pages: usize,
+        /// Feed items to parse (in feeds of 50).
+        #[arg(long, default_value_t = 20_000)]
+        items: usize,
+        /// Feed items (each linking to a page of 5–6 KB) to ingest into the installation.
+        #[arg(long, default_value_t = 5_000)]
+        persisted: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Build the installation in DIR and keep it, instead of a temporary folder.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -476,6 +497,45 @@ pub enum InspectCommand {
         /// The text file, or `-` for standard input.
         file: PathBuf,
     },
+    /// What extraction finds in a news text: `{"language", "persons", "organizations",
+    /// "places", "dates", "counts", "quotes", "posts", "violations", "problems"}` (character
+    /// offsets). Uses the names that ship with Amparo, and with `--data DIR` (or
+    /// `AMPARO_DATA`) also that installation's persons, organizations and places.
+    Text {
+        /// The text file, or `-` for standard input.
+        file: PathBuf,
+        /// The text's language (default: detected).
+        #[arg(long, value_enum)]
+        lang: Option<TextLanguage>,
+        /// The day the text was published, to resolve "last March" or "hace tres semanas".
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        published: Option<time::Date>,
+    },
+}
+
+/// The languages `amparo inspect text` reads.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TextLanguage {
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl From<TextLanguage> for amparo_extract::Language {
+    fn from(language: TextLanguage) -> Self {
+        match language {
+            TextLanguage::En => amparo_extract::Language::En,
+            TextLanguage::Es => amparo_extract::Language::Es,
+        }
+    }
+}
+
+/// A day as `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format)
+        .map_err(|_| format!("{text:?} is not a day: write it as YYYY-MM-DD, e.g. 2025-03-16"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,7 +12,7 @@ use serde_json::Value;
 const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads FILE, or standard input for `-`, up to [`MAX_INPUT_BYTES`]; says whether it was cut.
-fn read_input(file: &Path) -> anyhow::Result<(Vec<u8>, bool)> {
+pub(crate) fn read_input(file: &Path) -> anyhow::Result<(Vec<u8>, bool)> {
     let mut bytes = Vec::new();
     let reader: Box<dyn std::io::Read> = if file == Path::new("-") {
         Box::new(std::io::stdin())
@@ -31,7 +31,7 @@ fn read_input(file: &Path) -> anyhow::Result<(Vec<u8>, bool)> {
     Ok((bytes, cut))
 }
 
-fn cut_problem(cut: bool) -> Option<String> {
+pub(crate) fn cut_problem(cut: bool) -> Option<String> {
     cut.then(|| {
         format!("the input is larger than {MAX_INPUT_BYTES} bytes: only the first {MAX_INPUT_BYTES} were read")
     })

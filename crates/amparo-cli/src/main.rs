@@ -6,6 +6,7 @@ mod bench;
 mod bundle;
 mod feeds;
 mod inspect;
+mod inspect_text;
 mod log;
 mod progress;
 mod records;
@@ -216,6 +217,20 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
             InspectCommand::Feed { file, url } => inspect::feed(file, url.as_deref())?,
             InspectCommand::Article { file, url } => inspect::article(file, url.as_deref())?,
             InspectCommand::Lang { file } => inspect::lang(file)?,
+            InspectCommand::Text {
+                file,
+                lang,
+                published,
+            } => {
+                // Only a data directory named with --data or AMPARO_DATA is opened.
+                let app = match &cli.data {
+                    Some(_) => Some(open(cli, opened).await?),
+                    None => None,
+                };
+                let language = lang.map(Into::into);
+                let installation = app.map(|app| (app, &actor));
+                inspect_text::text(file, language, *published, installation).await?;
+            }
         },
         Command::Proof { command } => match command {
             ProofCommand::Verify { file } => return Ok(bundle::verify_proof(file)),
@@ -275,6 +290,22 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                     keep: keep.clone(),
                 };
                 bench::log(&options).await?;
+            }
+            BenchSuite::Ingest {
+                pages,
+                items,
+                persisted,
+                json,
+                keep,
+            } => {
+                let options = bench::IngestOptions {
+                    pages: *pages,
+                    items: *items,
+                    persisted: *persisted,
+                    json: *json,
+                    keep: keep.clone(),
+                };
+                bench::ingest(&options).await?;
             }
         },
     }

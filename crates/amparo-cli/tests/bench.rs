@@ -169,3 +169,100 @@ fn bench_log_refuses_batches_over_a_thousand() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bench_ingest_reports_the_documented_numbers() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let keep = dir.path().join("ingest");
+    let output = amparo(&[
+        "bench",
+        "ingest",
+        "--pages",
+        "5",
+        "--items",
+        "50",
+        "--persisted",
+        "20",
+        "--json",
+        "--keep",
+        keep.to_str().expect("UTF-8 path"),
+    ]);
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.trim().lines().count(), 1, "{stdout}");
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["suite"], "ingest");
+    for key in [
+        "html_mb_per_s_per_core",
+        "feed_items_per_s",
+        "persisted_items_per_s",
+        "peak_rss_mb",
+    ] {
+        let value = report[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is not a number in {report}"));
+        assert!(value > 0.0, "{key} = {value}");
+    }
+    // Every input was processed, as many as asked for.
+    assert_eq!(report["html"]["pages"], 5);
+    assert_eq!(report["feeds"]["items"], 50);
+    assert_eq!(report["feeds"]["feeds"], 1);
+    let persisted = &report["persisted"];
+    assert_eq!(persisted["items"], 20);
+    assert_eq!(persisted["pages_captured"], 20);
+    assert_eq!(persisted["feeds"], 1);
+    // The poll fetched the feed and each page once.
+    assert_eq!(persisted["requests_served"], 21);
+    assert_eq!(persisted["host_delay_ms"], 0);
+    assert_eq!(persisted["baseline"]["requests"], 21);
+    // Baselines and ratios, measured in the same run.
+    for (section, key) in [
+        ("html", "baseline_sha256_mb_per_s"),
+        ("html", "ratio_to_sha256"),
+        ("feeds", "baseline_sha256_items_per_s"),
+        ("feeds", "ratio_to_sha256"),
+        ("persisted", "ratio_to_plain_gets"),
+    ] {
+        assert!(
+            report[section][key].as_f64().is_some_and(|v| v > 0.0),
+            "{section}.{key} in {report}"
+        );
+    }
+    assert!(
+        persisted["baseline"]["items_per_s"]
+            .as_f64()
+            .is_some_and(|v| v > 0.0)
+    );
+    for latencies in [
+        &report["html"]["page_ms"],
+        &report["feeds"]["feed_ms"],
+        &persisted["batch_ms"],
+        &persisted["baseline"]["request_ms"],
+    ] {
+        let at = |key: &str| latencies[key].as_f64().expect("a percentile");
+        assert!(
+            at("p50_ms") <= at("p95_ms")
+                && at("p95_ms") <= at("p99_ms")
+                && at("p99_ms") <= at("max_ms"),
+            "percentiles in order: {latencies}"
+        );
+    }
+    assert_eq!(report["targets"]["html_mb_per_s_per_core"], 50.0);
+    assert_eq!(report["targets"]["feed_items_per_s"], 20_000.0);
+    assert_eq!(report["targets"]["persisted_items_per_s"], 1_000.0);
+    assert!(report["machine"]["cores"].as_u64().is_some_and(|n| n >= 1));
+    // The installation was kept, and a kept folder is never reused.
+    assert!(keep.join("config.toml").is_file());
+    let again = amparo(&[
+        "bench",
+        "ingest",
+        "--keep",
+        keep.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds an installation"));
+}

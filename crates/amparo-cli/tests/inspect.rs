@@ -162,3 +162,218 @@ fn an_unreadable_file_is_an_error() {
         "{stderr}"
     );
 }
+
+/// The keys `amparo inspect text` promises, for the object and for each kind of item.
+fn assert_text_shape(value: &Value) {
+    let keys = |value: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    let sorted = |names: &[&str]| -> Vec<String> {
+        let mut names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        keys(value),
+        sorted(&[
+            "language",
+            "persons",
+            "organizations",
+            "places",
+            "dates",
+            "counts",
+            "quotes",
+            "posts",
+            "violations",
+            "problems"
+        ]),
+        "{value}"
+    );
+    let items: &[(&str, &[&str])] = &[
+        ("persons", &["text", "start", "end", "confidence"]),
+        ("organizations", &["text", "start", "end", "confidence"]),
+        ("places", &["text", "start", "end", "confidence"]),
+        ("dates", &["text", "start", "end", "value", "precision"]),
+        ("counts", &["text", "start", "end", "value"]),
+        ("quotes", &["text", "start", "end", "speaker"]),
+        (
+            "posts",
+            &["platform", "author", "handle", "date", "text", "language"],
+        ),
+        ("violations", &["term", "label", "start", "end"]),
+    ];
+    for (list, expected) in items {
+        for item in value[*list].as_array().expect("a list") {
+            assert_eq!(keys(item), sorted(expected), "{list}: {item}");
+        }
+    }
+    for problem in value["problems"].as_array().expect("problems") {
+        assert!(problem.is_string(), "{problem}");
+    }
+}
+
+const ENGLISH_NEWS: &str = "WASHINGTON — U.S. District Judge James Whitcomb on Monday ordered \
+    Immigration and Customs Enforcement (ICE) to explain why 238 Venezuelan men were flown to \
+    El Salvador last March despite his order. “Nobody told these men where they were going,” \
+    said Lena Ortiz, an attorney with the American Civil Liberties Union. The men were held \
+    at CECOT without access to lawyers, and relatives said some were tortured.";
+
+const SPANISH_NEWS: &str = "La jueza federal Margarita Villaseñor ordenó el pasado 22 de \
+    diciembre al Servicio de Inmigración y Control de Aduanas (ICE) liberar a Edwin Josué \
+    Paredes, un hondureño recluido hace tres semanas en Tacoma junto a más de 200 hombres. \
+    «El gobierno no ha ofrecido una sola razón para mantenerlo encerrado», escribió \
+    Villaseñor. Su familia denunció una desaparición forzada.";
+
+#[test]
+fn text_gives_one_json_object_in_english_and_spanish() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let english = write(dir.path(), "en.txt", ENGLISH_NEWS.as_bytes());
+    let value = json_of(&inspect(
+        &[
+            "text",
+            &english,
+            "--lang",
+            "en",
+            "--published",
+            "2025-06-10",
+        ],
+        None,
+    ));
+    assert_text_shape(&value);
+    assert_eq!(value["language"], "en");
+    let value = json_of(&inspect(
+        &["text", "-", "--published", "2026-01-05"],
+        Some(SPANISH_NEWS.as_bytes()),
+    ));
+    assert_text_shape(&value);
+    assert_eq!(value["language"], "es");
+    // Offsets are characters: every span's text is the text at its offsets.
+    let chars: Vec<char> = SPANISH_NEWS.chars().collect();
+    for list in ["persons", "organizations", "places", "dates", "counts"] {
+        for item in value[list].as_array().expect("a list") {
+            let start = item["start"].as_u64().expect("start") as usize;
+            let end = item["end"].as_u64().expect("end") as usize;
+            let found: String = chars[start..end].iter().collect();
+            assert_eq!(item["text"], found.as_str(), "{list}: {item}");
+        }
+    }
+}
+
+#[test]
+fn text_without_a_publication_date_still_reads_relative_dates() {
+    let value = json_of(&inspect(
+        &["text", "-", "--lang", "es"],
+        Some(SPANISH_NEWS.as_bytes()),
+    ));
+    assert_text_shape(&value);
+    // "hace tres semanas" cannot be resolved without --published: it has no value and a
+    // problem says why.
+    let date = value["dates"]
+        .as_array()
+        .expect("dates")
+        .iter()
+        .find(|date| date["text"] == "hace tres semanas")
+        .unwrap_or_else(|| panic!("the relative date is found: {value}"));
+    assert!(date["value"].is_null(), "{date}");
+    let problems = value["problems"].as_array().expect("problems");
+    assert!(
+        problems
+            .iter()
+            .any(|problem| problem.as_str().is_some_and(|p| p.contains("--published"))),
+        "a relative date without --published is a problem: {value}"
+    );
+    // With it, the date has its value.
+    let value = json_of(&inspect(
+        &["text", "-", "--lang", "es", "--published", "2026-01-05"],
+        Some(SPANISH_NEWS.as_bytes()),
+    ));
+    let date = value["dates"]
+        .as_array()
+        .expect("dates")
+        .iter()
+        .find(|date| date["text"] == "hace tres semanas")
+        .unwrap_or_else(|| panic!("the relative date is found: {value}"));
+    assert_eq!(date["value"], "2025-12-15", "{date}");
+}
+
+#[test]
+fn text_accepts_empty_binary_and_long_input() {
+    let value = json_of(&inspect(&["text", "-"], Some(b"")));
+    assert_text_shape(&value);
+    assert_eq!(value["persons"], Value::Array(Vec::new()));
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 131 % 256) as u8).collect();
+    let value = json_of(&inspect(&["text", "-"], Some(&binary)));
+    assert_text_shape(&value);
+    assert!(
+        !value["problems"].as_array().expect("problems").is_empty(),
+        "binary input is reported: {value}"
+    );
+    let long = ENGLISH_NEWS.repeat(2_000);
+    let value = json_of(&inspect(
+        &["text", "-", "--lang", "en"],
+        Some(long.as_bytes()),
+    ));
+    assert_text_shape(&value);
+}
+
+#[test]
+fn text_rejects_a_bad_publication_date() {
+    let output = inspect(&["text", "-", "--published", "22/12/2025"], Some(b"text"));
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("YYYY-MM-DD"), "{stderr}");
+}
+
+#[test]
+fn text_with_data_knows_the_installation_names() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().join("data");
+    common::amparo_ok(&data, &["init"]);
+    let person = write(
+        dir.path(),
+        "person.json",
+        br#"{"pseudonym": "", "sensitive": {"full_name": "Edwin Josu\u00e9 Paredes", "aliases": ["El Flaco"]}}"#,
+    );
+    common::amparo_ok(&data, &["record", "create", "person", &person]);
+    let output = common::command(Some(&data))
+        .args(["inspect", "text", "-", "--lang", "es"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(SPANISH_NEWS.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("amparo runs");
+    let value = json_of(&output);
+    assert_text_shape(&value);
+    let persons = value["persons"].as_array().expect("persons");
+    if !persons.is_empty() {
+        assert!(
+            persons
+                .iter()
+                .any(|person| person["text"] == "Edwin Josué Paredes"),
+            "the installation's person is found: {value}"
+        );
+    }
+    let output = common::amparo(
+        &dir.path().join("not-an-installation"),
+        &["inspect", "text", "-"],
+    );
+    assert!(
+        !output.status.success(),
+        "a missing installation is an error"
+    );
+}

@@ -46,6 +46,10 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/captures/{id}"),
     ("GET", "/captures/{id}/content"),
     ("GET", "/captures/{id}/bundle"),
+    ("GET", "/feeds"),
+    ("GET", "/feeds.opml"),
+    ("GET", "/feeds/{id}"),
+    ("GET", "/documents/{id}"),
     ("GET", "/log"),
     ("GET", "/records"),
     ("GET", "/records/{kind}"),
@@ -61,6 +65,13 @@ pub const FORM_ROUTES: &[(&str, &str)] = &[
     ("POST", "/language"),
     ("POST", "/captures/new"),
     ("POST", "/captures/url"),
+    ("POST", "/feeds"),
+    ("POST", "/feeds/import"),
+    ("POST", "/feeds/{id}/pause"),
+    ("POST", "/feeds/{id}/resume"),
+    ("POST", "/feeds/{id}/poll"),
+    ("POST", "/feeds/{id}/retry"),
+    ("POST", "/feeds/{id}/remove"),
     ("POST", "/records/{kind}/new"),
     ("POST", "/records/{kind}/{id}/edit"),
 ];
@@ -93,6 +104,21 @@ pub fn router(state: AppState) -> Router {
         .route("/captures/{id}", get(pages::capture_page))
         .route("/captures/{id}/content", get(pages::capture_content))
         .route("/captures/{id}/bundle", get(pages::capture_bundle))
+        .route("/feeds", get(pages::feeds_page).post(pages::add_feed))
+        .route("/feeds.opml", get(pages::export_opml))
+        .route(
+            "/feeds/import",
+            post(pages::import_opml).layer(DefaultBodyLimit::max(
+                pages::MAX_OPML_BYTES + crate::api::captures::FORM_OVERHEAD as usize,
+            )),
+        )
+        .route("/feeds/{id}", get(pages::feed_page))
+        .route("/feeds/{id}/pause", post(pages::pause_feed))
+        .route("/feeds/{id}/resume", post(pages::resume_feed))
+        .route("/feeds/{id}/poll", post(pages::poll_feed))
+        .route("/feeds/{id}/retry", post(pages::retry_pages))
+        .route("/feeds/{id}/remove", post(pages::remove_feed))
+        .route("/documents/{id}", get(pages::document_page))
         .route("/log", get(pages::log_page))
         .route("/records", get(forms::kinds_page))
         .route("/records/{kind}", get(forms::records_page))

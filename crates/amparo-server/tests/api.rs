@@ -1,13 +1,15 @@
 //! The JSON API under /api/v1 driven without a socket: credentials on every route, CSRF for
 //! session clients, the record round trip, pagination and filters, bad input of every kind,
-//! captures up and down, the evidence log (public checkpoint, proofs and tiles; a capture's proof
-//! and bundle), and the OpenAPI document against the route list.
+//! captures up and down, feed subscriptions and document clusters, the evidence log (public
+//! checkpoint, proofs and tiles; a capture's proof and bundle), and the OpenAPI document against
+//! the route list.
 
 use std::collections::BTreeSet;
 
 use amparo_app::installation::{self, InitOptions, init};
-use amparo_app::{Actor, App};
-use amparo_model::records::Role;
+use amparo_app::{Actor, App, NewFeed};
+use amparo_model::records::{Document, Role};
+use amparo_model::{CaptureId, DocumentId};
 use amparo_server::api::{API_ROUTES, PUBLIC_API_ROUTES, is_public};
 use amparo_server::{AppState, router};
 use axum::body::Body;
@@ -340,6 +342,16 @@ async fn every_route_answers_a_token() {
         .await;
     assert_eq!(capture.status, StatusCode::CREATED);
     let capture_id = capture.json()["id"].as_str().unwrap().to_owned();
+    let cli = Actor::cli("tester");
+    let feed_id = api
+        .app()
+        .add_feed(&cli, REFUSED_FEED_URL, NewFeed::default())
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let (_, copy) = document_pair(api.app(), Uuid::parse_str(&capture_id).unwrap()).await;
+    let document_id = copy.to_string();
     let mut answered = BTreeSet::new();
     for (method, template) in API_ROUTES {
         let id = if template.starts_with("/api/v1/captures/") {
@@ -347,11 +359,32 @@ async fn every_route_answers_a_token() {
         } else if template.starts_with("/api/v1/persons/") {
             // The first person is deleted by then.
             &kept_id
+        } else if template.starts_with("/api/v1/feeds/") {
+            &feed_id
+        } else if template.starts_with("/api/v1/documents/") {
+            &document_id
         } else {
             &person_id
         };
         let path = concrete(template, id);
         let reply = match (*method, *template) {
+            ("POST", "/api/v1/feeds") => {
+                let body = json!({"url": "https://other.example.invalid/rss"});
+                api.call(Method::POST, &path, &api.admin, Some(&body)).await
+            }
+            ("POST", "/api/v1/feeds/import") => {
+                api.send(opml_request(
+                    &api.admin,
+                    "<opml version=\"2.0\"><body><outline xmlUrl=\"https://third.example.invalid/rss\"/></body></opml>",
+                ))
+                .await
+            }
+            ("POST", template) if template.starts_with("/api/v1/feeds/") => {
+                api.call(Method::POST, &path, &api.admin, None).await
+            }
+            ("DELETE", "/api/v1/feeds/{id}") => {
+                api.call(Method::DELETE, &path, &api.admin, None).await
+            }
             ("POST", "/api/v1/captures") => {
                 api.send(upload_request(
                     Some(&api.admin),
@@ -397,6 +430,8 @@ async fn every_route_answers_a_token() {
         };
         let expected = match (*method, *template) {
             ("POST", "/api/v1/captures/url") => StatusCode::BAD_GATEWAY,
+            ("POST", "/api/v1/feeds/import") => StatusCode::OK,
+            ("POST", template) if template.starts_with("/api/v1/feeds/") => StatusCode::OK,
             ("POST", _) => StatusCode::CREATED,
             _ => StatusCode::OK,
         };
@@ -1499,4 +1534,371 @@ async fn openapi_document_lists_exactly_the_routes() {
     }
     let error = &document["components"]["schemas"]["Error"]["properties"]["error"];
     assert_eq!(error["required"], json!(["code", "message", "field"]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feeds and document clusters.
+
+/// A feed the fetch policy refuses without any network: a loopback address not allow-listed.
+const REFUSED_FEED_URL: &str = "http://127.0.0.1:9/feed.xml";
+
+/// A document made from `capture` and a copy of it; returns (original, copy).
+async fn document_pair(app: &App, capture: Uuid) -> (Uuid, Uuid) {
+    let cli = Actor::cli("tester");
+    let document = Document {
+        capture_id: CaptureId(capture),
+        title: "Families gather".to_owned(),
+        language: Some("en".to_owned()),
+        text: "The families gathered outside the detention center.".to_owned(),
+        ..Document::default()
+    };
+    let original = app.create(&cli, document.clone()).await.unwrap();
+    let copy = app
+        .create(
+            &cli,
+            Document {
+                title: "Families gather (republished)".to_owned(),
+                duplicate_of: Some(DocumentId(original.id)),
+                ..document
+            },
+        )
+        .await
+        .unwrap();
+    (original.id, copy.id)
+}
+
+/// `POST /api/v1/feeds/import` with an OPML body.
+fn opml_request(token: &str, opml: &str) -> Request<Body> {
+    Request::post("/api/v1/feeds/import")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "text/x-opml")
+        .body(Body::from(opml.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn feeds_are_created_listed_paused_polled_and_deleted() {
+    let api = test_api().await;
+    let created = api
+        .call(
+            Method::POST,
+            "/api/v1/feeds",
+            &api.admin,
+            Some(&json!({"url": REFUSED_FEED_URL, "title": "Loopback", "interval_seconds": 10})),
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let feed = created.json();
+    let id = feed["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/feeds/{id}");
+    assert_eq!(created.header(header::LOCATION), path);
+    assert_eq!(feed["url"], REFUSED_FEED_URL);
+    assert_eq!(feed["title"], "Loopback");
+    assert_eq!(feed["status"], "new");
+    assert_eq!(feed["interval_seconds"], 60, "at least a minute");
+    assert_eq!(
+        feed["pages"],
+        json!({"pending": 0, "captured": 0, "failed": 0})
+    );
+    for key in [
+        "site_url",
+        "paused",
+        "case_ids",
+        "added_by",
+        "added_at",
+        "last_polled_at",
+        "last_success_at",
+        "next_poll_at",
+        "last_status",
+        "failures",
+        "last_error",
+        "problems",
+        "items_seen",
+    ] {
+        assert!(feed.get(key).is_some(), "{key} in {feed}");
+    }
+
+    let list = api
+        .call(Method::GET, "/api/v1/feeds", &api.viewer, None)
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "viewers read feeds");
+    assert_eq!(list.json()["items"], json!([feed]));
+    let got = api.call(Method::GET, &path, &api.viewer, None).await;
+    assert_eq!(got.json(), feed);
+
+    let paused = api
+        .call(Method::POST, &format!("{path}/pause"), &api.admin, None)
+        .await;
+    assert_eq!(paused.status, StatusCode::OK);
+    assert_eq!(paused.json()["status"], "paused");
+    assert_eq!(paused.json()["paused"], true);
+    let refused = api
+        .call(Method::POST, &format!("{path}/poll"), &api.admin, None)
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.code(), "feed_paused");
+    let resumed = api
+        .call(Method::POST, &format!("{path}/resume"), &api.admin, None)
+        .await;
+    assert_eq!(resumed.json()["paused"], false);
+
+    // The fetcher refuses the loopback address: the poll answers, the feed is failing.
+    let polled = api
+        .call(Method::POST, &format!("{path}/poll"), &api.admin, None)
+        .await;
+    assert_eq!(
+        polled.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&polled.body)
+    );
+    let polled = polled.json();
+    assert_eq!(polled["report"]["feeds_polled"], 1);
+    assert_eq!(polled["report"]["feeds_failed"][0]["url"], REFUSED_FEED_URL);
+    assert_eq!(polled["feed"]["status"], "failing");
+    assert_eq!(polled["feed"]["failures"], 1);
+    let error = polled["feed"]["last_error"].as_str().unwrap();
+    assert!(error.contains("refusing to fetch"), "{error}");
+
+    let pages = api
+        .call(
+            Method::GET,
+            &format!("{path}/pages?limit=5"),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(pages.status, StatusCode::OK);
+    assert_eq!(pages.json(), json!({"items": []}));
+    for query in ["limit=0", "limit=many", "limit=5000", "since=1"] {
+        let bad = api
+            .call(
+                Method::GET,
+                &format!("{path}/pages?{query}"),
+                &api.admin,
+                None,
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(bad.code(), "invalid_query", "{query}");
+    }
+
+    let deleted = api.call(Method::DELETE, &path, &api.admin, None).await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(deleted.json()["id"], id.as_str());
+    for method in [Method::GET, Method::DELETE] {
+        let gone = api.call(method.clone(), &path, &api.admin, None).await;
+        assert_eq!(gone.status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(gone.code(), "not_found", "{method}");
+    }
+    let list = api
+        .call(Method::GET, "/api/v1/feeds", &api.admin, None)
+        .await;
+    assert_eq!(list.json(), json!({"items": []}));
+}
+
+#[tokio::test]
+async fn feed_errors_have_their_codes() {
+    let api = test_api().await;
+    let add = |body: Value, token: String| {
+        let api = &api;
+        async move {
+            api.call(Method::POST, "/api/v1/feeds", &token, Some(&body))
+                .await
+        }
+    };
+    let url = "https://feeds.example.invalid/rss";
+    let first = add(json!({"url": url}), api.admin.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let id = first.json()["id"].as_str().unwrap().to_owned();
+
+    let duplicate = add(json!({"url": url}), api.admin.clone()).await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    assert_eq!(duplicate.code(), "duplicate_feed");
+    assert!(
+        duplicate.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&id)
+    );
+
+    for bad in [
+        "ftp://example.org/feed",
+        "not a url",
+        "https://user:secret@example.org/rss",
+    ] {
+        let reply = add(json!({"url": bad}), api.admin.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(reply.code(), "invalid_url", "{bad}");
+        assert_eq!(reply.field(), "url", "{bad}");
+    }
+    let unknown = add(json!({"url": url, "colour": "red"}), api.admin.clone()).await;
+    assert_eq!(unknown.code(), "unknown_field");
+    assert_eq!(unknown.field(), "colour");
+    let missing_case = add(
+        json!({"url": "https://b.example.invalid/rss", "case_ids": [Uuid::now_v7()]}),
+        api.admin.clone(),
+    )
+    .await;
+    assert_eq!(missing_case.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing_case.code(), "not_found");
+
+    // A viewer reads but changes nothing.
+    let viewer = add(
+        json!({"url": "https://c.example.invalid/rss"}),
+        api.viewer.clone(),
+    )
+    .await;
+    assert_eq!(viewer.status, StatusCode::FORBIDDEN);
+    assert_eq!(viewer.code(), "forbidden");
+    let path = format!("/api/v1/feeds/{id}");
+    for (method, path) in [
+        (Method::POST, format!("{path}/pause")),
+        (Method::POST, format!("{path}/resume")),
+        (Method::POST, format!("{path}/poll")),
+        (Method::DELETE, path.clone()),
+    ] {
+        let reply = api.call(method.clone(), &path, &api.viewer, None).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {path}");
+        assert_eq!(reply.code(), "forbidden", "{method} {path}");
+    }
+    let import = api
+        .send(opml_request(
+            &api.viewer,
+            "<opml version=\"2.0\"><body><outline xmlUrl=\"https://d.example.invalid/rss\"/></body></opml>",
+        ))
+        .await;
+    assert_eq!(import.code(), "forbidden");
+    assert_eq!(api.app().feeds(&Actor::cli("t")).await.unwrap().len(), 1);
+
+    for path in [
+        "/api/v1/feeds/not-an-id".to_owned(),
+        "/api/v1/feeds/not-an-id/pages".to_owned(),
+        "/api/v1/documents/not-an-id/cluster".to_owned(),
+    ] {
+        let reply = api.call(Method::GET, &path, &api.admin, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(reply.code(), "invalid_path", "{path}");
+    }
+    let nowhere = format!("/api/v1/feeds/{}", Uuid::now_v7());
+    let reply = api
+        .call(Method::POST, &format!("{nowhere}/pause"), &api.admin, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.code(), "not_found");
+    let cluster = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/documents/{}/cluster", Uuid::now_v7()),
+            &api.admin,
+            None,
+        )
+        .await;
+    assert_eq!(cluster.code(), "not_found");
+}
+
+#[tokio::test]
+async fn feeds_export_as_opml_and_import_again() {
+    let api = test_api().await;
+    for url in [
+        "https://feeds.example.invalid/rss",
+        "https://other.example.invalid/atom.xml",
+    ] {
+        let reply = api
+            .call(
+                Method::POST,
+                "/api/v1/feeds",
+                &api.admin,
+                Some(&json!({"url": url})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+    }
+    let export = api
+        .call(Method::GET, "/api/v1/feeds.opml", &api.viewer, None)
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export
+            .header(header::CONTENT_TYPE)
+            .starts_with("text/x-opml")
+    );
+    assert!(
+        export
+            .header(header::CONTENT_DISPOSITION)
+            .starts_with("attachment")
+    );
+    let opml = String::from_utf8(export.body.clone()).unwrap();
+    assert!(
+        opml.contains("https://other.example.invalid/atom.xml"),
+        "{opml}"
+    );
+
+    // Into another installation: both are added; a second import skips both.
+    let other = test_api().await;
+    let imported = other.send(opml_request(&other.admin, &opml)).await;
+    assert_eq!(
+        imported.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&imported.body)
+    );
+    let report = imported.json();
+    assert_eq!(report["added"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["added"][0]["url"],
+        "https://feeds.example.invalid/rss"
+    );
+    assert_eq!(report["skipped"], json!([]));
+    let again = other.send(opml_request(&other.admin, &opml)).await.json();
+    assert_eq!(again["added"], json!([]));
+    assert_eq!(again["skipped"].as_array().unwrap().len(), 2);
+    assert!(
+        again["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already followed")
+    );
+
+    let garbage = other
+        .send(opml_request(&other.admin, "just some notes"))
+        .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(garbage.code(), "invalid_opml");
+    let huge = other
+        .send(opml_request(&other.admin, &" ".repeat(5 * 1024 * 1024)))
+        .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(huge.code(), "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_documents_cluster_has_its_original_and_copies() {
+    let api = test_api().await;
+    let capture = upload_capture(&api, "page.html", b"<html><body>x</body></html>").await;
+    let (original, copy) = document_pair(api.app(), Uuid::parse_str(&capture).unwrap()).await;
+    for id in [original, copy] {
+        let reply = api
+            .call(
+                Method::GET,
+                &format!("/api/v1/documents/{id}/cluster"),
+                &api.viewer,
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let cluster = reply.json();
+        assert_eq!(cluster["original"]["id"], original.to_string());
+        assert_eq!(cluster["original"]["kind"], "document");
+        assert_eq!(cluster["original"]["record"]["title"], "Families gather");
+        let copies = cluster["copies"].as_array().unwrap();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(copies[0]["id"], copy.to_string());
+        assert_eq!(copies[0]["record"]["duplicate_of"], original.to_string());
+    }
 }

@@ -1,12 +1,13 @@
 //! The HTML interface driven without a socket: sign-in with its CSRF token, sessions, every page
-//! in both languages (with the demo matter loaded) checked for accessibility basics, CSRF
-//! failures, and what a viewer may not see.
+//! in both languages (with the demo matter, feeds and a document cluster loaded) checked for
+//! accessibility basics, CSRF failures, what a viewer may not see, and following feeds.
 
 use std::collections::HashMap;
 
 use amparo_app::installation::{InitOptions, init};
-use amparo_app::{Actor, App};
-use amparo_model::records::{Person, PersonSensitive, Role};
+use amparo_app::{Actor, App, NewFeed, PollOptions};
+use amparo_model::records::{Document, LanguagePassage, Person, PersonSensitive, Role};
+use amparo_model::{CaptureId, DocumentId};
 use amparo_server::{AppState, PAGE_ROUTES, router};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -518,6 +519,7 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
         .await
         .unwrap()[0]
         .id;
+    let feeds = feed_fixtures(&installation.app, &actor).await;
     for (lang, accept) in [("en", "en"), ("es", "es")] {
         let mut browser = Browser::new(&state);
         browser.accept_language = Some(accept);
@@ -531,11 +533,23 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
                 "/events/{id}" => event,
                 "/cases/{id}" => case,
                 "/proceedings/{id}" => proceeding,
+                "/feeds/{id}" => feeds.feed,
+                "/documents/{id}" => feeds.copy,
                 _ => capture,
             };
             let path = route.replace("{id}", &id.to_string());
             let answer = browser.get(&path).await;
             assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            if path.ends_with(".opml") {
+                assert!(
+                    answer.headers[header::CONTENT_TYPE]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("text/x-opml")
+                );
+                assert!(answer.body.contains(FEED_URL), "{}", answer.body);
+                continue;
+            }
             if path.ends_with("/bundle") {
                 assert_eq!(answer.headers[header::CONTENT_TYPE], "application/zip");
                 continue;
@@ -588,6 +602,15 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
                 assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
                 check_page(&path, &answer.body, lang);
             }
+        }
+        for path in [
+            format!("/documents/{}", feeds.original),
+            format!("/feeds/{}", feeds.failing),
+            format!("/records/document/{}", feeds.copy),
+        ] {
+            let answer = browser.get(&path).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            check_page(&path, &answer.body, lang);
         }
         let persons = browser.get("/persons?status=whereabouts-unknown").await;
         assert!(persons.body.contains("class=\"unknown\""));
@@ -902,10 +925,18 @@ fn multipart_body(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<
 }
 
 async fn upload(browser: &mut Browser, parts: &[(&str, Option<&str>, &[u8])]) -> Answer {
+    upload_to(browser, "/captures/new", parts).await
+}
+
+async fn upload_to(
+    browser: &mut Browser,
+    path: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> Answer {
     let boundary = "amparo-test-boundary";
     browser
         .send(
-            Request::post("/captures/new")
+            Request::post(path)
                 .header(
                     header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={boundary}"),
@@ -1030,9 +1061,10 @@ async fn every_form_refuses_a_forged_token() {
         let path = route
             .replace("{kind}", "person")
             .replace("{id}", &person.id.to_string());
-        let answer = if path == "/captures/new" {
-            upload(
+        let answer = if path == "/captures/new" || path == "/feeds/import" {
+            upload_to(
                 &mut browser,
+                &path,
                 &[("csrf", None, b"forged"), ("file", Some("a"), b"a")],
             )
             .await
@@ -1300,4 +1332,764 @@ fn unescape(html: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feeds and documents.
+
+/// A feed that is never fetched in these tests (nothing polls it).
+const FEED_URL: &str = "https://feeds.example.invalid/rss";
+/// A feed the fetch policy refuses without any network: a loopback address not allow-listed.
+const REFUSED_FEED_URL: &str = "http://127.0.0.1:9/feed.xml";
+const SPANISH_PASSAGE: &str = "Queremos saber dónde están nuestros hijos.";
+
+/// What [`feed_fixtures`] made.
+struct FeedFixtures {
+    /// A new feed, never polled.
+    feed: uuid::Uuid,
+    /// A feed whose poll failed.
+    failing: uuid::Uuid,
+    /// A document with a Spanish passage.
+    original: uuid::Uuid,
+    /// A copy of it.
+    copy: uuid::Uuid,
+}
+
+/// A document in English with a Spanish passage, and a copy of it, as feed polling makes them.
+async fn document_pair(app: &App, actor: &Actor, title: &str) -> (uuid::Uuid, uuid::Uuid) {
+    let capture = app
+        .capture_bytes(
+            actor,
+            "article.html",
+            Some("text/html"),
+            b"<html><body><p>The families gathered.</p></body></html>",
+            amparo_app::CaptureOptions::default(),
+        )
+        .await
+        .unwrap();
+    let text = format!(
+        "The families gathered outside the detention center on Saturday morning.\n\nA mother said: {SPANISH_PASSAGE}\n\nLawyers filed an emergency motion."
+    );
+    let start = text[..text.find(SPANISH_PASSAGE).unwrap()].chars().count() as u64;
+    let document = Document {
+        capture_id: CaptureId(capture.id),
+        title: title.to_owned(),
+        byline: "By A. Reporter".to_owned(),
+        published_at: Some(time::macros::datetime!(2025-03-21 18:00 UTC)),
+        language: Some("en".to_owned()),
+        text,
+        url: Some("https://news.example/families".to_owned()),
+        passages: vec![LanguagePassage {
+            start,
+            end: start + SPANISH_PASSAGE.chars().count() as u64,
+            language: "es".to_owned(),
+        }],
+        ..Document::default()
+    };
+    let original = app.create(actor, document.clone()).await.unwrap();
+    let copy = app
+        .create(
+            actor,
+            Document {
+                title: format!("{title} (republished)"),
+                url: Some("https://mirror.example/families".to_owned()),
+                duplicate_of: Some(DocumentId(original.id)),
+                ..document
+            },
+        )
+        .await
+        .unwrap();
+    (original.id, copy.id)
+}
+
+/// A feed never polled, a feed whose poll was refused, and a document with a copy.
+async fn feed_fixtures(app: &App, actor: &Actor) -> FeedFixtures {
+    let feed = app
+        .add_feed(
+            actor,
+            FEED_URL,
+            NewFeed {
+                title: Some("Gulf Coast Observer".to_owned()),
+                ..NewFeed::default()
+            },
+        )
+        .await
+        .unwrap();
+    let failing = app
+        .add_feed(actor, REFUSED_FEED_URL, NewFeed::default())
+        .await
+        .unwrap();
+    let options = PollOptions {
+        feed_ids: vec![failing.id],
+        feeds_only: true,
+        ..PollOptions::default()
+    };
+    let report = app.poll_feeds(actor, &options, &|_, _| {}).await.unwrap();
+    assert_eq!(report.feeds_failed.len(), 1, "{report:?}");
+    let (original, copy) = document_pair(app, actor, "Families gather outside the center").await;
+    FeedFixtures {
+        feed: feed.id,
+        failing: failing.id,
+        original,
+        copy,
+    }
+}
+
+#[tokio::test]
+async fn the_feeds_page_lists_a_failing_feed_with_its_last_error() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let admin = Actor::cli("tester");
+    let feed = installation
+        .app
+        .add_feed(&admin, REFUSED_FEED_URL, NewFeed::default())
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let list = browser.get("/feeds").await;
+    assert!(list.body.contains("New: not fetched yet"), "{}", list.body);
+
+    // Poll now, from the feed's page: the fetcher refuses the loopback address.
+    let page = browser.get(&format!("/feeds/{}", feed.id)).await;
+    check_page("/feeds/{id}", &page.body, "en");
+    let csrf = hidden_field(&page.body, "csrf");
+    let polled = browser
+        .post(&format!("/feeds/{}/poll", feed.id), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(polled.status, StatusCode::SEE_OTHER, "{}", polled.body);
+    assert_eq!(polled.location(), format!("/feeds/{}?done=polled", feed.id));
+    let page = browser.get(polled.location()).await;
+    assert!(page.body.contains("The feed was polled"), "{}", page.body);
+    assert!(page.body.contains("Failing"), "{}", page.body);
+    assert!(page.body.contains("refusing to fetch"), "{}", page.body);
+    assert!(page.body.contains("fetch.allow"), "the whole error");
+
+    for (lang, failing, failures) in [
+        ("en", "Failing", "1 failures in a row"),
+        ("es", "Con fallos", "1 fallos seguidos"),
+    ] {
+        let mut browser = Browser::new(&state);
+        browser.accept_language = Some(lang);
+        browser.sign_in("admin", &installation.admin_password).await;
+        let list = browser.get("/feeds").await;
+        assert_eq!(list.status, StatusCode::OK);
+        check_page("/feeds", &list.body, lang);
+        assert!(
+            list.body.contains(&format!(
+                "<span class=\"status status-failing\">{failing}</span>"
+            )),
+            "the status in words: {}",
+            list.body
+        );
+        assert!(list.body.contains(failures), "{}", list.body);
+        assert!(list.body.contains("refusing to fetch from 127.0.0.1"));
+        assert!(list.body.contains(&format!("href=\"/feeds/{}\"", feed.id)));
+    }
+}
+
+#[tokio::test]
+async fn a_feed_is_added_by_form_and_a_duplicate_is_refused_next_to_its_field() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let empty = browser.get("/feeds").await;
+    check_page("/feeds", &empty.body, "en");
+    assert!(
+        empty.body.contains("No feeds are followed yet"),
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("Add one with the form below"));
+    let csrf = hidden_field(&empty.body, "csrf");
+
+    let forged = browser
+        .post("/feeds", &[("csrf", "forged"), ("url", FEED_URL)])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let added = browser
+        .post(
+            "/feeds",
+            &[
+                ("csrf", &csrf),
+                ("url", FEED_URL),
+                ("title", "Diario El Puente"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let admin = Actor::cli("tester");
+    let feeds = installation.app.feeds(&admin).await.unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0].settings.title, "Diario El Puente");
+    assert_eq!(
+        added.location(),
+        format!("/feeds/{}?done=added", feeds[0].id)
+    );
+    let page = browser.get(added.location()).await;
+    check_page("/feeds/{id}", &page.body, "en");
+    assert!(
+        page.body
+            .contains("<h1 class=\"breakable\">Diario El Puente</h1>")
+    );
+    assert!(page.body.contains("The feed is followed"), "{}", page.body);
+    assert!(page.body.contains("No pages found yet"));
+
+    let duplicate = browser
+        .post("/feeds", &[("csrf", &csrf), ("url", FEED_URL)])
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT, "{}", duplicate.body);
+    check_page("/feeds (duplicate)", &duplicate.body, "en");
+    let error = duplicate
+        .body
+        .split("id=\"feed-url-error\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("the error next to the address field");
+    assert!(error.contains("already followed"), "{error}");
+    assert!(
+        error.contains(&format!("href=\"/feeds/{}\"", feeds[0].id)),
+        "{error}"
+    );
+    assert!(
+        duplicate
+            .body
+            .contains("aria-describedby=\"feed-url-hint feed-url-error\""),
+        "the error describes the field"
+    );
+    assert!(
+        duplicate.body.contains(&format!("value=\"{FEED_URL}\"")),
+        "the address stays"
+    );
+
+    let invalid = browser
+        .post(
+            "/feeds",
+            &[("csrf", &csrf), ("url", "ftp://example.org/feed")],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.body.contains("only http and https feeds"),
+        "{}",
+        invalid.body
+    );
+    let missing = browser
+        .post("/feeds", &[("csrf", &csrf), ("url", " ")])
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Give the address of the feed"));
+    assert_eq!(installation.app.feeds(&admin).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_opml_export_downloads_and_imports_again() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let admin = Actor::cli("tester");
+    for url in [FEED_URL, "https://other.example.invalid/atom.xml"] {
+        installation
+            .app
+            .add_feed(&admin, url, NewFeed::default())
+            .await
+            .unwrap();
+    }
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let list = browser.get("/feeds").await;
+    assert!(list.body.contains("href=\"/feeds.opml\""));
+    let download = browser.get("/feeds.opml").await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"amparo-feeds.opml\""
+    );
+    assert!(download.body.contains("<opml"), "{}", download.body);
+    assert!(download.body.contains(FEED_URL));
+
+    // Unfollow both, through the form (the box must be ticked), then import the file again.
+    let csrf = hidden_field(&list.body, "csrf");
+    for feed in installation.app.feeds(&admin).await.unwrap() {
+        let path = format!("/feeds/{}/remove", feed.id);
+        let unconfirmed = browser.post(&path, &[("csrf", &csrf)]).await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        check_page(&path, &unconfirmed.body, "en");
+        assert!(
+            unconfirmed.body.contains("Tick the box"),
+            "{}",
+            unconfirmed.body
+        );
+        let removed = browser
+            .post(&path, &[("csrf", &csrf), ("confirm", "yes")])
+            .await;
+        assert_eq!(removed.location(), "/feeds?done=removed");
+    }
+    let empty = browser.get("/feeds?done=removed").await;
+    assert!(empty.body.contains("no longer followed"), "{}", empty.body);
+    assert!(installation.app.feeds(&admin).await.unwrap().is_empty());
+
+    let parts: &[(&str, Option<&str>, &[u8])] = &[
+        ("csrf", None, csrf.as_bytes()),
+        ("file", Some("amparo-feeds.opml"), &download.bytes),
+    ];
+    let imported = upload_to(&mut browser, "/feeds/import", parts).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    check_page("/feeds/import", &imported.body, "en");
+    assert!(
+        imported
+            .body
+            .contains("Now following 2 more feeds; 0 skipped"),
+        "{}",
+        imported.body
+    );
+    assert_eq!(installation.app.feeds(&admin).await.unwrap().len(), 2);
+    let again = upload_to(&mut browser, "/feeds/import", parts).await;
+    assert!(
+        again.body.contains("0 more feeds; 2 skipped"),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("already followed"), "{}", again.body);
+
+    let not_opml = upload_to(
+        &mut browser,
+        "/feeds/import",
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            ("file", Some("notes.txt"), b"just some notes"),
+        ],
+    )
+    .await;
+    assert_eq!(not_opml.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_opml.body.contains("holds no feed subscriptions"));
+    let forged = upload_to(
+        &mut browser,
+        "/feeds/import",
+        &[
+            ("csrf", None, b"x"),
+            ("file", Some("a.opml"), &download.bytes),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_feed_is_paused_resumed_and_its_failed_pages_retried_from_its_page() {
+    let installation = installation().await;
+    let state = AppState::new(installation.app.clone());
+    let admin = Actor::cli("tester");
+    let feed = installation
+        .app
+        .add_feed(&admin, FEED_URL, NewFeed::default())
+        .await
+        .unwrap();
+    let path = format!("/feeds/{}", feed.id);
+    let mut browser = Browser::new(&state);
+    browser.accept_language = Some("es");
+    browser.sign_in("admin", &installation.admin_password).await;
+    let page = browser.get(&path).await;
+    check_page(&path, &page.body, "es");
+    assert!(page.body.contains("Consultar ahora"));
+    let csrf = hidden_field(&page.body, "csrf");
+
+    let paused = browser
+        .post(&format!("{path}/pause"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(paused.location(), format!("{path}?done=paused"));
+    let page = browser.get(paused.location()).await;
+    assert!(
+        page.body.contains("La fuente está pausada"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("action=\"{path}/resume\"")));
+    assert!(!page.body.contains(&format!("action=\"{path}/poll\"")));
+    assert!(
+        installation
+            .app
+            .feed(&admin, &feed.id.to_string())
+            .await
+            .unwrap()
+            .settings
+            .paused
+    );
+
+    // A paused feed is not polled, even when asked.
+    let polled = browser
+        .post(&format!("{path}/poll"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(polled.location(), format!("{path}?done=poll_paused"));
+
+    let resumed = browser
+        .post(&format!("{path}/resume"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(resumed.location(), format!("{path}?done=resumed"));
+    assert!(
+        !installation
+            .app
+            .feed(&admin, &feed.id.to_string())
+            .await
+            .unwrap()
+            .settings
+            .paused
+    );
+
+    let retried = browser
+        .post(&format!("{path}/retry"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(retried.location(), format!("{path}?done=retried&count=0"));
+    let page = browser.get(retried.location()).await;
+    assert!(page.body.contains("0 páginas fallidas"), "{}", page.body);
+
+    let missing = browser
+        .get("/feeds/0193b2c4-7d1e-7c3a-9f00-000000000001")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        browser.get("/feeds/not-an-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_sees_feeds_without_forms_and_cannot_change_them() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let fixtures = feed_fixtures(&installation.app, &admin).await;
+    let (_, viewer_password) = installation
+        .app
+        .create_user(&admin, "vera", Role::Viewer)
+        .await
+        .unwrap();
+    let state = AppState::new(installation.app.clone());
+    let mut viewer = Browser::new(&state);
+    viewer.sign_in("vera", &viewer_password).await;
+    let list = viewer.get("/feeds").await;
+    assert_eq!(list.status, StatusCode::OK);
+    check_page("/feeds", &list.body, "en");
+    assert!(
+        list.body.contains("Gulf Coast Observer"),
+        "viewers read the list"
+    );
+    assert!(!list.body.contains("action=\"/feeds\""), "no add form");
+    assert!(
+        !list.body.contains("action=\"/feeds/import\""),
+        "no import form"
+    );
+    let path = format!("/feeds/{}", fixtures.feed);
+    let page = viewer.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    check_page(&path, &page.body, "en");
+    assert!(
+        !page.body.contains(&format!("action=\"{path}/")),
+        "no action forms"
+    );
+    assert_eq!(viewer.get("/feeds.opml").await.status, StatusCode::OK);
+
+    let csrf = hidden_field(&page.body, "csrf");
+    let added = viewer
+        .post(
+            "/feeds",
+            &[("csrf", &csrf), ("url", "https://new.example.invalid/rss")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::FORBIDDEN, "{}", added.body);
+    assert!(added.body.contains("forbidden"));
+    for action in ["pause", "resume", "poll", "retry", "remove"] {
+        let answer = viewer
+            .post(
+                &format!("{path}/{action}"),
+                &[("csrf", &csrf), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{action}: {}",
+            answer.body
+        );
+    }
+    let imported = upload_to(
+        &mut viewer,
+        "/feeds/import",
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            (
+                "file",
+                Some("a.opml"),
+                b"<opml version=\"2.0\"><body><outline xmlUrl=\"https://x.example.invalid/rss\"/></body></opml>",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(imported.status, StatusCode::FORBIDDEN);
+    let feeds = installation.app.feeds(&admin).await.unwrap();
+    assert_eq!(feeds.len(), 2, "nothing added or removed");
+    assert!(feeds.iter().all(|feed| !feed.settings.paused));
+}
+
+#[tokio::test]
+async fn the_document_page_marks_the_spanish_passage_and_shows_original_and_copies() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let (original, copy) = document_pair(&installation.app, &admin, "Families gather").await;
+    let state = AppState::new(installation.app.clone());
+    for (lang, copies, original_label) in
+        [("en", "Copies", "Original"), ("es", "Copias", "Original")]
+    {
+        let mut browser = Browser::new(&state);
+        browser.accept_language = Some(lang);
+        browser.sign_in("admin", &installation.admin_password).await;
+        let path = format!("/documents/{copy}");
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        check_page(&path, &page.body, lang);
+        assert!(
+            page.body.contains(&format!(
+                "<span lang=\"es\" class=\"passage\">{}</span>",
+                SPANISH_PASSAGE
+            )),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("<div class=\"document-text\" lang=\"en\">"),
+            "the text says its own language"
+        );
+        assert!(
+            page.body
+                .contains("<h1 class=\"breakable\" lang=\"en\">Families gather (republished)</h1>")
+        );
+        assert!(page.body.contains(&format!("<h3>{original_label}</h3>")));
+        assert!(page.body.contains(&format!("<h3>{copies}</h3>")));
+        assert!(
+            page.body.contains(&format!(
+                "<a href=\"/documents/{original}\">Families gather</a>"
+            )),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&format!(
+                "<a href=\"/documents/{copy}\" aria-current=\"page\">Families gather (republished)</a>"
+            )),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("<code class=\"breakable\">https://mirror.example/families</code>"),
+            "the address as text, not a live link"
+        );
+        assert!(
+            !page.body.contains("href=\"https://"),
+            "no link leaves Amparo"
+        );
+        let capture_link = page.body.contains("href=\"/captures/");
+        assert!(capture_link, "a link to the capture");
+
+        let path = format!("/documents/{original}");
+        let page = browser.get(&path).await;
+        check_page(&path, &page.body, lang);
+        assert!(
+            page.body.contains(&format!(
+                "<a href=\"/documents/{copy}\">Families gather (republished)</a>"
+            )),
+            "the original lists its copy: {}",
+            page.body
+        );
+        // The generic record page leads to the document's own page.
+        let generic = browser.get(&format!("/records/document/{original}")).await;
+        assert!(
+            generic
+                .body
+                .contains(&format!("href=\"/documents/{original}\""))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hostile_feed_title_is_never_rendered_as_html() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let feed = installation
+        .app
+        .add_feed(
+            &admin,
+            "https://feeds.example.invalid/rss?q=\"><script>alert(3)</script>",
+            NewFeed {
+                title: Some(hostile.to_owned()),
+                ..NewFeed::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (original, _) = document_pair(&installation.app, &admin, hostile).await;
+    let state = AppState::new(installation.app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    for path in [
+        "/feeds".to_owned(),
+        format!("/feeds/{}", feed.id),
+        format!("/documents/{original}"),
+    ] {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        check_page(&path, &page.body, "en");
+        assert!(!page.body.contains("<img"), "{path}: {}", page.body);
+        assert!(
+            page.body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{path}: shown as text: {}",
+            page.body
+        );
+    }
+}
+
+/// An installation whose fetcher may reach a site served on loopback by the test, with no
+/// politeness delay.
+async fn installation_allowing_loopback() -> (Installation, App) {
+    let installation = installation().await;
+    let data = installation.app.data_dir().to_owned();
+    let mut settings = installation.app.settings().clone();
+    settings.fetch.allow = vec!["127.0.0.1".to_owned()];
+    settings.feeds.host_delay_ms = 0;
+    std::fs::write(
+        data.join("config.toml"),
+        toml::to_string(&settings).unwrap(),
+    )
+    .unwrap();
+    let app = amparo_app::installation::open(&data).await.unwrap();
+    (installation, app)
+}
+
+/// Serves `pages` (path, media type, body) on loopback; returns the base URL.
+async fn serve_site(pages: Vec<(&'static str, &'static str, String)>) -> String {
+    let mut site = axum::Router::new();
+    for (path, media_type, body) in pages {
+        site = site.route(
+            path,
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move { ([(header::CONTENT_TYPE, media_type)], body) }
+            }),
+        );
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, site).await });
+    base
+}
+
+fn article(title: &str, site: &str) -> String {
+    let paragraph = "Relatives of the men held at the detention center spent the week calling \
+        hotlines and lawyers after the planes left on Saturday. Several families said their \
+        relatives had no criminal record and had been singled out because of their tattoos. \
+        Lawyers filed a class action in federal court on Thursday and an emergency motion on \
+        Friday, asking the judge to halt further removals and to order the government to say \
+        where each man is held.";
+    format!(
+        "<!doctype html><html lang=\"en\"><head><title>{title} - {site}</title></head><body>\
+         <nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1><p>{paragraph}</p>\
+         <p>{paragraph} The sister of one man said he called to say he had been told to pack.</p>\
+         </article><footer>{site}</footer></body></html>"
+    )
+}
+
+#[tokio::test]
+async fn a_polled_feed_lists_its_pages_and_links_a_copy_to_its_original() {
+    let (installation, app) = installation_allowing_loopback().await;
+    let base = serve_site(vec![
+        (
+            "/one",
+            "text/html; charset=utf-8",
+            article("Families wait for word", "Observer"),
+        ),
+        (
+            "/two",
+            "text/html; charset=utf-8",
+            article("Families wait for word", "Mirror"),
+        ),
+    ])
+    .await;
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Observer</title>\
+         <link>{base}/</link>\
+         <item><title>Families wait for word</title><link>{base}/one</link>\
+         <pubDate>Fri, 21 Mar 2025 18:00:00 +0000</pubDate></item>\
+         <item><title>Families wait (republished)</title><link>{base}/two</link>\
+         <pubDate>Sat, 22 Mar 2025 09:00:00 +0000</pubDate></item>\
+         </channel></rss>"
+    );
+    let feed_base = serve_site(vec![("/feed.xml", "application/rss+xml", feed)]).await;
+    let admin = Actor::cli("tester");
+    let subscription = app
+        .add_feed(&admin, &format!("{feed_base}/feed.xml"), NewFeed::default())
+        .await
+        .unwrap();
+    let report = app
+        .poll_feeds(&admin, &PollOptions::default(), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.pages_captured, 2, "{report:?}");
+    assert_eq!(report.copies, 1, "{report:?}");
+    let pages = app.feed_pages(&admin, subscription.id, None).await.unwrap();
+    let copy = pages
+        .iter()
+        .find(|page| page.duplicate_of.is_some())
+        .unwrap();
+    let original = copy.duplicate_of.unwrap();
+
+    let state = AppState::new(app.clone());
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+    let path = format!("/feeds/{}", subscription.id);
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    check_page(&path, &page.body, "en");
+    assert!(
+        page.body.contains("<h1 class=\"breakable\">Observer</h1>"),
+        "the feed's own title"
+    );
+    assert!(page.body.contains("OK"), "{}", page.body);
+    assert!(page.body.contains("Captured (a copy)"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!(
+            "Copy of <a href=\"/documents/{original}\">Families wait for word</a>"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "href=\"/documents/{}\"",
+            copy.document_id.unwrap()
+        )),
+        "each page links to its document"
+    );
+    let list = browser.get("/feeds").await;
+    assert!(
+        list.body.contains("2 captured, 0 waiting, 0 failed"),
+        "{}",
+        list.body
+    );
+
+    let document = browser
+        .get(&format!("/documents/{}", copy.document_id.unwrap()))
+        .await;
+    assert_eq!(document.status, StatusCode::OK);
+    check_page("/documents/{id}", &document.body, "en");
+    assert!(
+        document
+            .body
+            .contains(&format!("href=\"/documents/{original}\"")),
+        "{}",
+        document.body
+    );
+    assert!(document.body.contains("Relatives of the men held"));
 }

@@ -120,6 +120,9 @@ pub struct BlobStore {
     objects: Arc<dyn ObjectStore>,
     local_root: Option<PathBuf>,
     secret: Arc<[u8; 32]>,
+    /// Shard folders whose entry in the root folder is known to be on disk: the root is
+    /// fsynced once per shard and process, not once per blob.
+    durable_shards: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl fmt::Debug for BlobStore {
@@ -180,6 +183,7 @@ impl BlobStore {
             objects: Arc::new(objects),
             local_root: Some(root.to_owned()),
             secret: Arc::new(secret),
+            durable_shards: Arc::default(),
         })
     }
 
@@ -190,6 +194,7 @@ impl BlobStore {
             objects,
             local_root: None,
             secret: Arc::new(secret),
+            durable_shards: Arc::default(),
         }
     }
 
@@ -281,16 +286,29 @@ impl BlobStore {
         }
     }
 
-    /// Flushes a local object, its shard folder and the root folder to disk.
+    /// Flushes a local object and its shard folder to disk, and the root folder the first
+    /// time this process writes into that shard (after that, the shard's entry in the root is
+    /// already durable).
     async fn sync(&self, key: &BlobKey) -> Result<(), BlobWriteError> {
         let Some(root) = &self.local_root else {
             return Ok(());
         };
-        let shard = root.join(&key.as_str()[..2]);
+        let shard_name = key.as_str()[..2].to_owned();
+        let shard = root.join(&shard_name);
         let file = shard.join(key.as_str());
         let root = root.clone();
-        tokio::task::spawn_blocking(move || {
-            for path in [&file, &shard, &root] {
+        let root_known = self
+            .durable_shards
+            .lock()
+            .map(|shards| shards.contains(&shard_name))
+            .unwrap_or(false);
+        let synced = tokio::task::spawn_blocking(move || {
+            let paths: &[&PathBuf] = if root_known {
+                &[&file, &shard]
+            } else {
+                &[&file, &shard, &root]
+            };
+            for path in paths.iter().copied() {
                 std::fs::File::open(path)
                     .and_then(|handle| handle.sync_all())
                     .map_err(|source| BlobWriteError::Sync {
@@ -301,7 +319,14 @@ impl BlobStore {
             Ok(())
         })
         .await
-        .map_err(|error| BlobWriteError::Task(error.to_string()))?
+        .map_err(|error| BlobWriteError::Task(error.to_string()))?;
+        if synced.is_ok()
+            && !root_known
+            && let Ok(mut shards) = self.durable_shards.lock()
+        {
+            shards.insert(shard_name);
+        }
+        synced
     }
 
     /// The bytes of a blob, checked against its name.

@@ -181,6 +181,10 @@ pub trait Store: Send + Sync + 'static {
     /// Records how a job ended and releases its lease. Returns whether the job exists.
     async fn finish_job(&self, id: Uuid, outcome: &JobOutcome) -> Result<bool, StoreError>;
 
+    /// Records how several jobs ended, in one transaction (one sync to disk for a batch).
+    /// Returns how many of them exist.
+    async fn finish_jobs(&self, outcomes: &[(Uuid, JobOutcome)]) -> Result<u64, StoreError>;
+
     /// A job by its kind and key.
     async fn job_by_key(&self, kind: &str, key: &str) -> Result<Option<JobRow>, StoreError>;
 

@@ -876,6 +876,34 @@ impl Store for SqliteStore {
         Ok(result.rows_affected() > 0)
     }
 
+    async fn finish_jobs(&self, outcomes: &[(Uuid, JobOutcome)]) -> Result<u64, StoreError> {
+        if outcomes.is_empty() {
+            return Ok(0);
+        }
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut found = 0;
+        for (id, outcome) in outcomes {
+            let finish = JobFinish::of(outcome);
+            let result = sqlx::query(
+                "UPDATE jobs SET state = ?, not_before = COALESCE(?, not_before),
+                     last_error = COALESCE(?, last_error), finished_at = ?,
+                     result = COALESCE(?, result), lease_until = NULL
+                 WHERE id = ?",
+            )
+            .bind(finish.state)
+            .bind(finish.not_before)
+            .bind(finish.last_error)
+            .bind(finish.finished_at)
+            .bind(finish.result)
+            .bind(id.to_string())
+            .execute(&mut *transaction)
+            .await?;
+            found += result.rows_affected();
+        }
+        transaction.commit().await?;
+        Ok(found)
+    }
+
     async fn job_by_key(&self, kind: &str, key: &str) -> Result<Option<JobRow>, StoreError> {
         let query = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE kind = ? AND key = ?");
         let row = sqlx::query(&query)

@@ -117,6 +117,7 @@ conformance! {
     enqueue_skips_jobs_already_stored(store),
     jobs_are_leased_once_per_lease_and_again_after_it_lapses(store),
     finishing_a_job_records_how_it_ended(store),
+    finishing_jobs_in_a_batch_records_each_outcome(store),
     jobs_are_listed_newest_first_and_counted_per_feed(store),
     failed_jobs_can_be_retried(store),
     concurrent_workers_never_share_a_lease(shared),
@@ -2698,6 +2699,96 @@ async fn jobs_are_leased_once_per_lease_and_again_after_it_lapses(store: &dyn St
         [future.id],
         "due at exactly its not_before"
     );
+    Ok(())
+}
+
+async fn finishing_jobs_in_a_batch_records_each_outcome(store: &dyn Store) -> Outcome {
+    let jobs: Vec<JobRow> = ["a", "b", "c"]
+        .iter()
+        .map(|key| job_row("page", key, None, at_minute(0), at_minute(0)))
+        .collect();
+    store.enqueue_jobs(&jobs).await?;
+    assert_eq!(
+        store
+            .lease_jobs("page", at_minute(0), at_minute(10), 10)
+            .await?
+            .len(),
+        3
+    );
+    let result = json!({ "capture_id": Uuid::now_v7() });
+    let outcomes = vec![
+        (
+            jobs[0].id,
+            JobOutcome::Done {
+                result: result.clone(),
+                at: at_minute(1),
+            },
+        ),
+        (
+            jobs[1].id,
+            JobOutcome::Retry {
+                not_before: at_minute(30),
+                error: "reset".to_owned(),
+            },
+        ),
+        (
+            jobs[2].id,
+            JobOutcome::Failed {
+                error: "gone".to_owned(),
+                at: at_minute(2),
+            },
+        ),
+        (
+            Uuid::now_v7(),
+            JobOutcome::Failed {
+                error: "no such job".to_owned(),
+                at: at_minute(2),
+            },
+        ),
+    ];
+    assert_eq!(
+        store.finish_jobs(&outcomes).await?,
+        3,
+        "three of the four exist"
+    );
+    for (job, outcome) in jobs.iter().zip(&outcomes) {
+        let one_by_one = job_row(
+            "page",
+            &format!("{}-single", job.key),
+            None,
+            at_minute(0),
+            at_minute(0),
+        );
+        store
+            .enqueue_jobs(std::slice::from_ref(&one_by_one))
+            .await?;
+        store
+            .lease_jobs("page", at_minute(0), at_minute(10), 10)
+            .await?;
+        store.finish_job(one_by_one.id, &outcome.1).await?;
+        let batched = stored_job(store, job).await?;
+        let single = stored_job(store, &one_by_one).await?;
+        assert_eq!(
+            (
+                batched.state,
+                batched.not_before,
+                batched.last_error,
+                batched.finished_at,
+                batched.result,
+                batched.lease_until
+            ),
+            (
+                single.state,
+                single.not_before,
+                single.last_error,
+                single.finished_at,
+                single.result,
+                single.lease_until
+            ),
+            "a batched outcome is stored as finish_job stores it"
+        );
+    }
+    assert_eq!(store.finish_jobs(&[]).await?, 0);
     Ok(())
 }
 

@@ -2,11 +2,17 @@
 //! process, and loads its main pages and an API list with concurrent clients over real HTTP.
 //! Reports throughput and latency percentiles per route, and each route's p99 as a ratio to
 //! `/health`'s, the baseline measured in the same run (DESIGN.md, "Budgets").
+//!
+//! The other suites: `bench log` (module `log`) and `bench ingest` (module `ingest`, on the
+//! generated news of module `news`).
 
 mod data;
+mod ingest;
 mod load;
 mod log;
+mod news;
 
+pub use ingest::{IngestOptions, ingest};
 pub use log::{LogOptions, log};
 
 use std::path::{Path, PathBuf};

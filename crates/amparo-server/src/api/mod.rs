@@ -1,5 +1,5 @@
-//! The JSON API under `/api/v1`: records of every type, captures, custody timelines, the
-//! evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
+//! The JSON API under `/api/v1`: records of every type, captures, custody timelines, feed
+//! subscriptions and document clusters, the evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
 //! [`routes`] is built from that list, so the document and the router cannot drift apart.
 //!
 //! Clients authenticate with `Authorization: Bearer <token>` (`amparo token create`) or a
@@ -10,6 +10,7 @@
 pub(crate) mod captures;
 pub(crate) mod error;
 mod extract;
+mod feeds;
 pub(crate) mod log;
 mod openapi;
 mod records;
@@ -39,6 +40,17 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/captures/{id}/proof"),
     ("GET", "/api/v1/captures/{id}/bundle"),
     ("GET", "/api/v1/persons/{id}/timeline"),
+    ("GET", "/api/v1/feeds"),
+    ("POST", "/api/v1/feeds"),
+    ("GET", "/api/v1/feeds.opml"),
+    ("POST", "/api/v1/feeds/import"),
+    ("GET", "/api/v1/feeds/{id}"),
+    ("GET", "/api/v1/feeds/{id}/pages"),
+    ("POST", "/api/v1/feeds/{id}/pause"),
+    ("POST", "/api/v1/feeds/{id}/resume"),
+    ("POST", "/api/v1/feeds/{id}/poll"),
+    ("DELETE", "/api/v1/feeds/{id}"),
+    ("GET", "/api/v1/documents/{id}/cluster"),
     ("GET", "/api/v1/log/checkpoint"),
     ("GET", "/api/v1/log/proof/inclusion"),
     ("GET", "/api/v1/log/proof/consistency"),
@@ -76,6 +88,19 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/api/v1/captures/{id}/proof") => get(log::capture_proof),
         ("GET", "/api/v1/captures/{id}/bundle") => get(log::capture_bundle),
         ("GET", "/api/v1/persons/{id}/timeline") => get(captures::timeline),
+        ("GET", "/api/v1/feeds") => get(feeds::list),
+        ("POST", "/api/v1/feeds") => post(feeds::create),
+        ("GET", "/api/v1/feeds.opml") => get(feeds::export),
+        ("POST", "/api/v1/feeds/import") => {
+            post(feeds::import).layer(DefaultBodyLimit::max(crate::pages::MAX_OPML_BYTES))
+        }
+        ("GET", "/api/v1/feeds/{id}") => get(feeds::get),
+        ("GET", "/api/v1/feeds/{id}/pages") => get(feeds::pages),
+        ("POST", "/api/v1/feeds/{id}/pause") => post(feeds::pause),
+        ("POST", "/api/v1/feeds/{id}/resume") => post(feeds::resume),
+        ("POST", "/api/v1/feeds/{id}/poll") => post(feeds::poll),
+        ("DELETE", "/api/v1/feeds/{id}") => delete(feeds::remove),
+        ("GET", "/api/v1/documents/{id}/cluster") => get(feeds::cluster),
         ("GET", "/api/v1/log/checkpoint") => get(log::checkpoint),
         ("GET", "/api/v1/log/proof/inclusion") => get(log::inclusion_proof),
         ("GET", "/api/v1/log/proof/consistency") => get(log::consistency_proof),

@@ -351,6 +351,179 @@ fn operation(method: &str, path: &str) -> Value {
                 "A person's custody timeline, with undocumented gaps as unknown",
             )
         }
+        ("GET", "/api/v1/feeds") => {
+            responses.insert(
+                "200".into(),
+                json_response("Every subscription, oldest first", "FeedList"),
+            );
+            (
+                "listFeeds",
+                "List the feed subscriptions with how each is doing",
+            )
+        }
+        ("POST", "/api/v1/feeds") => {
+            request_body = Some(json!({
+                "required": true,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["url"],
+                    "properties": {
+                        "url": {"type": "string", "format": "uri", "description": "The feed's address (RSS, Atom or JSON Feed), http or https"},
+                        "title": {"type": ["string", "null"], "description": "A title of one's own; the feed's own title otherwise"},
+                        "case_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "Cases the feed's captures belong to"},
+                        "interval_seconds": {"type": ["integer", "null"], "minimum": 60, "description": "Seconds between polls (feeds.interval_seconds by default; at least 60)"}
+                    }
+                }}}
+            }));
+            let mut created = json_response(
+                "The subscription; nothing is fetched until the next poll",
+                "Feed",
+            );
+            created["headers"] = json!({
+                "Location": {"description": "The subscription's address", "schema": {"type": "string"}}
+            });
+            responses.insert("201".into(), created);
+            responses.insert("400".into(), error_response("Not JSON (`bad_json`)"));
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("A case that does not exist (`not_found`)"),
+            );
+            responses.insert(
+                "409".into(),
+                error_response("The feed is already followed (`duplicate_feed`)"),
+            );
+            responses.insert("422".into(), error_response("A URL that cannot be followed (`invalid_url`), or unknown or mistyped fields (`unknown_field`, `bad_json`)"));
+            ("addFeed", "Subscribe to a feed")
+        }
+        ("GET", "/api/v1/feeds.opml") => {
+            responses.insert("200".into(), json!({
+                "description": "Every subscription as an OPML 2.0 file, as a download named amparo-feeds.opml",
+                "content": {"text/x-opml": {"schema": {"type": "string"}}}
+            }));
+            ("exportFeeds", "Export the subscriptions as OPML")
+        }
+        ("POST", "/api/v1/feeds/import") => {
+            request_body = Some(json!({
+                "required": true,
+                "description": "An OPML 1.0 or 2.0 file as feed readers export it",
+                "content": {"text/x-opml": {"schema": {"type": "string"}}, "application/xml": {"schema": {"type": "string"}}}
+            }));
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "The subscriptions added, the outlines skipped with why, and what was wrong in the file",
+                    "OpmlImport",
+                ),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert(
+                "413".into(),
+                error_response("Larger than 4 MiB (`payload_too_large`)"),
+            );
+            responses.insert(
+                "422".into(),
+                error_response("The body holds no feed subscriptions (`invalid_opml`)"),
+            );
+            ("importFeeds", "Subscribe to every feed of an OPML file")
+        }
+        ("GET", "/api/v1/feeds/{id}") => {
+            responses.insert("200".into(), json_response("The subscription", "Feed"));
+            responses.insert("404".into(), error_response("No such feed (`not_found`)"));
+            ("getFeed", "A feed subscription and how it is doing")
+        }
+        ("GET", "/api/v1/feeds/{id}/pages") => {
+            parameters.push(parameter("pagesLimit"));
+            responses.insert(
+                "200".into(),
+                json_response("The pages, newest first", "FeedPages"),
+            );
+            responses.insert(
+                "400".into(),
+                error_response("A bad `limit` (`invalid_query`)"),
+            );
+            responses.insert("404".into(), error_response("No such feed (`not_found`)"));
+            (
+                "feedPages",
+                "The pages a feed found and where each stands (waiting, captured, given up)",
+            )
+        }
+        ("POST", "/api/v1/feeds/{id}/pause") | ("POST", "/api/v1/feeds/{id}/resume") => {
+            responses.insert(
+                "200".into(),
+                json_response("The subscription as it is now", "Feed"),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert("404".into(), error_response("No such feed (`not_found`)"));
+            if path.ends_with("/pause") {
+                ("pauseFeed", "Pause a feed: it is not polled until resumed")
+            } else {
+                ("resumeFeed", "Resume a paused feed: it is due at once")
+            }
+        }
+        ("POST", "/api/v1/feeds/{id}/poll") => {
+            parameters.push(parameter("pollPages"));
+            responses.insert("200".into(), json!({
+                "description": "The subscription after the poll and what the poll did; a feed that could not be fetched is in `report.feeds_failed` and the feed's `last_error`",
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["feed", "report"],
+                    "properties": {
+                        "feed": {"$ref": "#/components/schemas/Feed"},
+                        "report": {"$ref": "#/components/schemas/PollReport"}
+                    }
+                }}}
+            }));
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert("404".into(), error_response("No such feed (`not_found`)"));
+            responses.insert(
+                "409".into(),
+                error_response("The feed is paused; resume it first (`feed_paused`)"),
+            );
+            ("pollFeed", "Fetch a feed now and queue the pages it lists")
+        }
+        ("DELETE", "/api/v1/feeds/{id}") => {
+            responses.insert(
+                "200".into(),
+                json_response("The subscription as it was before removal", "Feed"),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert("404".into(), error_response("No such feed (`not_found`)"));
+            (
+                "removeFeed",
+                "Unsubscribe; captured pages stay, pages not yet fetched are dropped",
+            )
+        }
+        ("GET", "/api/v1/documents/{id}/cluster") => {
+            responses.insert(
+                "200".into(),
+                json_response("The original and its copies, oldest first", "Cluster"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such document (`not_found`)"),
+            );
+            (
+                "documentCluster",
+                "A document's near-duplicate cluster: the first-seen original and its copies",
+            )
+        }
         _ => ("unknown", "Undocumented route"),
     };
     let mut operation = json!({
@@ -370,6 +543,18 @@ fn operation(method: &str, path: &str) -> Value {
 
 /// The whole document.
 pub fn document() -> Value {
+    let mut document = base_document();
+    if let (Some(schemas), Value::Object(more)) = (
+        document["components"]["schemas"].as_object_mut(),
+        feed_schemas(),
+    ) {
+        schemas.extend(more);
+    }
+    document
+}
+
+/// The document without the schemas of [`feed_schemas`].
+fn base_document() -> Value {
     let mut paths = Map::new();
     for (method, path) in API_ROUTES {
         let item = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
@@ -381,7 +566,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Amparo API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Records, captures, custody timelines and the evidence log of an Amparo installation. The evidence log's checkpoint, proofs and tiles need no credentials. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
+            "description": "Records, captures, custody timelines, feed subscriptions and the evidence log of an Amparo installation. The evidence log's checkpoint, proofs and tiles need no credentials. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
@@ -409,6 +594,8 @@ pub fn document() -> Value {
                 "size": {"name": "size", "in": "query", "description": "The tree size (default: the latest checkpoint's)", "schema": {"type": "integer", "minimum": 1}},
                 "size1": {"name": "size1", "in": "query", "required": true, "description": "The older tree's size", "schema": {"type": "integer", "minimum": 1}},
                 "size2": {"name": "size2", "in": "query", "description": "The newer tree's size (default: the latest checkpoint's)", "schema": {"type": "integer", "minimum": 1}},
+                "pagesLimit": {"name": "limit", "in": "query", "description": format!("Pages to list, newest first (default {}, at most {})", super::feeds::DEFAULT_PAGES, super::feeds::MAX_PAGES), "schema": {"type": "integer", "minimum": 1, "maximum": super::feeds::MAX_PAGES, "default": super::feeds::DEFAULT_PAGES}},
+                "pollPages": {"name": "pages", "in": "query", "description": "Also fetch every page that is due (of any feed) before answering; by default the pages are left to the poller", "schema": {"type": "boolean", "default": false}},
                 "tilePath": {"name": "path", "in": "path", "required": true, "description": "The rest of a C2SP tlog-tiles path after `tile/`: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, over several segments (`0/x001/234.p/8`)", "schema": {"type": "string"}}
             },
             "requestBodies": {
@@ -500,6 +687,103 @@ pub fn document() -> Value {
                         }}
                     }
                 }
+            }
+        }
+    })
+}
+
+/// The schemas of feeds and document clusters (apart, for the `json!` macro's recursion limit).
+fn feed_schemas() -> Value {
+    json!({
+        "Feed": {
+            "type": "object",
+            "description": "A feed subscription, with the keys of `amparo feed list --json`; times are RFC 3339 in UTC",
+            "required": ["id", "url", "title", "status", "paused", "interval_seconds", "case_ids", "failures", "pages"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "url": {"type": "string"},
+                "title": {"type": "string", "description": "Empty until named or until the feed gives its own"},
+                "site_url": {"type": ["string", "null"]},
+                "status": {"type": "string", "enum": ["new", "ok", "failing", "paused"]},
+                "paused": {"type": "boolean"},
+                "interval_seconds": {"type": "integer"},
+                "case_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+                "added_by": {"type": "string"},
+                "added_at": {"type": "string", "format": "date-time"},
+                "last_polled_at": {"type": ["string", "null"], "format": "date-time"},
+                "last_success_at": {"type": ["string", "null"], "format": "date-time"},
+                "next_poll_at": {"type": ["string", "null"], "format": "date-time", "description": "null: due now"},
+                "last_status": {"type": ["integer", "null"], "description": "The HTTP status of the last response"},
+                "failures": {"type": "integer", "description": "Failed polls in a row"},
+                "last_error": {"type": ["string", "null"]},
+                "problems": {"type": "array", "items": {"type": "string"}, "description": "What the last parse of the feed found wrong (not fatal)"},
+                "items_seen": {"type": "integer"},
+                "pages": {
+                    "type": "object",
+                    "required": ["pending", "captured", "failed"],
+                    "properties": {
+                        "pending": {"type": "integer"},
+                        "captured": {"type": "integer"},
+                        "failed": {"type": "integer"}
+                    }
+                }
+            }
+        },
+        "FeedList": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Feed"}}}
+        },
+        "FeedPages": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {
+                "type": "object",
+                "description": "A page a feed found, with the keys of `amparo feed show --json`",
+                "properties": {
+                    "url": {"type": "string"},
+                    "canonical_url": {"type": "string"},
+                    "title": {"type": ["string", "null"]},
+                    "published": {"type": ["string", "null"], "format": "date-time"},
+                    "state": {"type": "string", "enum": ["pending", "done", "failed"]},
+                    "attempts": {"type": "integer"},
+                    "last_error": {"type": ["string", "null"]},
+                    "found_at": {"type": "string", "format": "date-time"},
+                    "capture_id": {"type": ["string", "null"], "format": "uuid"},
+                    "document_id": {"type": ["string", "null"], "format": "uuid"},
+                    "duplicate_of": {"type": ["string", "null"], "format": "uuid", "description": "The original document, when this page's document is a copy"},
+                    "problems": {"type": "array", "items": {"type": "string"}}
+                }
+            }}}
+        },
+        "PollReport": {
+            "type": "object",
+            "properties": {
+                "feeds_polled": {"type": "integer"},
+                "feeds_unchanged": {"type": "integer"},
+                "feeds_failed": {"type": "array", "items": {"type": "object", "properties": {"url": {"type": "string"}, "error": {"type": "string"}}}},
+                "pages_found": {"type": "integer"},
+                "pages_captured": {"type": "integer"},
+                "copies": {"type": "integer"},
+                "pages_retrying": {"type": "integer"},
+                "pages_failed": {"type": "array", "items": {"type": "object", "properties": {"url": {"type": "string"}, "error": {"type": "string"}}}}
+            }
+        },
+        "OpmlImport": {
+            "type": "object",
+            "required": ["added", "skipped", "problems"],
+            "properties": {
+                "added": {"type": "array", "items": {"$ref": "#/components/schemas/Feed"}},
+                "skipped": {"type": "array", "items": {"type": "object", "properties": {"url": {"type": "string"}, "reason": {"type": "string"}}}},
+                "problems": {"type": "array", "items": {"type": "string"}}
+            }
+        },
+        "Cluster": {
+            "type": "object",
+            "required": ["original", "copies"],
+            "properties": {
+                "original": {"$ref": "#/components/schemas/VersionedRecord"},
+                "copies": {"type": "array", "items": {"$ref": "#/components/schemas/VersionedRecord"}}
             }
         }
     })

@@ -64,6 +64,7 @@ pub fn record_href(kind: RecordKind, id: Uuid) -> String {
         RecordKind::Proceeding => format!("/proceedings/{id}"),
         RecordKind::Capture => format!("/captures/{id}"),
         RecordKind::Event => format!("/events/{id}"),
+        RecordKind::Document => format!("/documents/{id}"),
         _ => format!("/records/{kind}/{id}"),
     }
 }
@@ -127,6 +128,7 @@ fn nav_for(kind: RecordKind) -> &'static str {
         | RecordKind::Deadline => "proceedings",
         RecordKind::Capture => "captures",
         RecordKind::Event | RecordKind::Act | RecordKind::Involvement => "events",
+        RecordKind::Document => "feeds",
         _ => "records",
     }
 }
@@ -679,6 +681,8 @@ struct RecordPage {
     title: String,
     fields: Vec<Shown>,
     editable: bool,
+    /// The record's own page, for kinds that have one.
+    own_page: Option<String>,
 }
 
 fn display(i: I18n, field: &Field, value: &Value, labels: &HashMap<String, String>) -> String {
@@ -783,6 +787,7 @@ pub async fn record_page(
         ),
         fields: shown,
         editable: form_fields(kind).is_some() && page.actor().may_write(),
+        own_page: Some(record_href(kind, id)).filter(|href| !href.starts_with("/records/")),
     })
 }
 

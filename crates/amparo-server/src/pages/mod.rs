@@ -4,7 +4,9 @@
 mod capture_new;
 mod captures;
 mod dashboard;
+mod documents;
 mod events;
+mod feeds;
 mod legal;
 mod log;
 mod persons;
@@ -12,7 +14,12 @@ mod persons;
 pub use capture_new::{capture_form, capture_url, upload};
 pub use captures::{capture_bundle, capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
+pub use documents::document_page;
 pub use events::{event_page, events_page};
+pub use feeds::{
+    MAX_OPML_BYTES, add_feed, export_opml, feed_page, feeds_page, import_opml, opml_download,
+    pause_feed, poll_feed, remove_feed, resume_feed, retry_pages,
+};
 pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
 pub use log::log_page;
 pub use persons::{person_page, persons_page};

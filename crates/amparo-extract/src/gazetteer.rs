@@ -1,0 +1,718 @@
+//! Known names: the installation's persons, organizations and places, and what ships with
+//! Amparo (countries, cities, detention centres, institutions), with accent-, case- and
+//! order-insensitive matching, aliases, initials and a fuzzy score.
+//!
+//! Two uses:
+//!
+//! * [`Gazetteer::scan`] finds known names in a [`Doc`], token by token (a hash look-up per
+//!   token, and more only where a known name starts there), so its cost grows with the text,
+//!   not with the number of names.
+//! * [`Gazetteer::lookup`] links one name to the entries it may stand for, with a score for
+//!   each candidate. Nothing is ever merged: every candidate at or above
+//!   [`MATCH_THRESHOLD`] is returned, best first, for a person to decide.
+
+mod builtin;
+pub(crate) mod fx;
+mod similarity;
+
+use std::collections::HashSet;
+
+use fx::{FxHashMap, FxHashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+pub use similarity::jaro_winkler;
+
+use crate::Language;
+use crate::text::{Doc, fold};
+
+/// The lowest score [`Gazetteer::lookup`] returns. Scores mean:
+///
+/// * `1.0` — the same words, accents and case aside (`José PÉREZ` = `Jose Perez`);
+/// * `0.97` × that — through an alias (an acronym, a translation, another spelling);
+/// * `0.93` — the same words in another order (`Pérez, José`);
+/// * `0.85`–`0.95` — initials for given names (`J. G. Pérez`), a second surname or middle
+///   name left out (`José Gregorio Pérez Rodríguez` ~ `Jose G. Perez`), or a typo in a long
+///   word (Jaro-Winkler ≥ 0.88 per word);
+/// * `0.6` — one word alone, such as a surname, matching one word of a longer name: a
+///   candidate worth showing, never a decision.
+///
+/// A surname shared by two people never reaches the score of a full name: both are listed.
+pub const MATCH_THRESHOLD: f32 = 0.6;
+
+/// At most this many candidates are returned by [`Gazetteer::lookup`].
+pub const MAX_MATCHES: usize = 10;
+
+/// At most this many forms are scored for one look-up (those sharing the most words with
+/// the query), so that a common name costs no more than a rare one.
+const MAX_CANDIDATES: usize = 256;
+
+/// A word in more forms than this is common (a given name, a frequent surname): it counts
+/// toward a candidate's score but does not propose candidates of its own unless it is the
+/// query's rarest word.
+const COMMON_WORD: usize = 200;
+
+/// Words ignored when linking (particles of names and function words of organizations).
+const PARTICLES: &[&str] = &[
+    "de", "del", "la", "las", "los", "el", "y", "e", "da", "das", "do", "dos", "di", "du", "van",
+    "von", "der", "den", "le", "of", "the", "and", "for", "on", "para", "en", "a", "al", "por",
+    "&",
+];
+
+/// What a name names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NameKind {
+    /// A person.
+    Person,
+    /// An organization.
+    Organization,
+    /// A place.
+    Place,
+}
+
+/// One known name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GazetteerEntry {
+    /// The record it stands for (`P-0042`, a UUID), or a key of the built-in lists.
+    pub id: String,
+    /// What it names.
+    pub kind: NameKind,
+    /// The name.
+    pub name: String,
+    /// Other names for the same thing (acronyms, spellings, translations).
+    pub aliases: Vec<String>,
+    /// For a place, its kind (`country`, `city`, `detention-centre`, …); for a built-in
+    /// organization, its kind too (a term of the `organization-kind` vocabulary).
+    pub detail: Option<String>,
+}
+
+/// A candidate a mention matched.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// The entry's id.
+    pub id: String,
+    /// The entry's name.
+    pub name: String,
+    /// How well it matched, from 0 to 1.
+    pub score: f32,
+}
+
+/// A known name found in a text by [`Gazetteer::scan`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The tokens it covers (indices into [`Doc::tokens`]).
+    pub tokens: Range<usize>,
+    /// The entries whose name or alias it is, as indices into [`Gazetteer::entries`], with
+    /// whether it was through an alias.
+    pub entries: Vec<(usize, bool)>,
+}
+
+/// How a word of a known name must be written in a text to match it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    /// As it comes (a lowercase word of the name: "and", "de").
+    Any,
+    /// With a capital first letter ("Salvador").
+    Capitalized,
+    /// In capitals, as an acronym ("ICE", "U.S."), so that "ice" and "us" are not names.
+    Acronym,
+}
+
+/// A word of a name, as linking compares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LinkToken {
+    text: String,
+    /// A single letter: an initial.
+    initial: bool,
+}
+
+/// One name or alias of an entry.
+#[derive(Clone, Debug)]
+struct Form {
+    entry: u32,
+    alias: bool,
+    cases: Vec<Case>,
+    link: Vec<LinkToken>,
+}
+
+/// Known names.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<GazetteerEntry>,
+    forms: Vec<Form>,
+    /// Scan key (token keys joined by spaces) → forms.
+    by_scan_key: FxHashMap<String, Vec<u32>>,
+    /// First token key of a form → the most tokens of a form starting with it.
+    scan_first: FxHashMap<String, usize>,
+    /// Link tokens, sorted and joined → forms.
+    by_link_key: FxHashMap<String, Vec<u32>>,
+    /// Link word → its id in `postings`.
+    vocab: FxHashMap<String, u32>,
+    /// Link word id → forms that have it.
+    postings: Vec<Vec<u32>>,
+    /// A link word with one character deleted → word ids (for typos).
+    deletes: FxHashMap<String, Vec<u32>>,
+    /// First words of the persons' names.
+    given: FxHashSet<String>,
+    /// Last words of the persons' names.
+    surnames: FxHashSet<String>,
+}
+
+static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::new(builtin::ENTRIES.clone()));
+
+impl Gazetteer {
+    /// A gazetteer of these entries only.
+    pub fn new(entries: Vec<GazetteerEntry>) -> Gazetteer {
+        let mut gazetteer = Gazetteer::default();
+        gazetteer.extend(entries);
+        gazetteer
+    }
+
+    /// The lists that ship with Amparo: countries, US states and other regions, cities of
+    /// the Americas and Spain, prisons and detention centres, institutions and organizations
+    /// with their acronyms in English and Spanish. Built once, cloned on each call.
+    pub fn builtin() -> Gazetteer {
+        BUILTIN.clone()
+    }
+
+    /// The shipped lists plus an installation's own records.
+    pub fn with_builtin(entries: Vec<GazetteerEntry>) -> Gazetteer {
+        let mut gazetteer = Gazetteer::builtin();
+        gazetteer.extend(entries);
+        gazetteer
+    }
+
+    /// Adds entries (an installation's persons, organizations and places).
+    pub fn extend(&mut self, entries: Vec<GazetteerEntry>) {
+        for entry in entries {
+            self.add(entry);
+        }
+    }
+
+    /// The entries.
+    pub fn entries(&self) -> &[GazetteerEntry] {
+        &self.entries
+    }
+
+    /// The entry at `index` (as in [`Hit::entries`]).
+    pub fn entry(&self, index: usize) -> Option<&GazetteerEntry> {
+        self.entries.get(index)
+    }
+
+    /// Whether a folded word ([`fold`]) is a common given name, or the first name of a person
+    /// in the gazetteer.
+    pub fn is_given_name(&self, folded: &str) -> bool {
+        builtin::GIVEN.contains(folded) || self.given.contains(folded)
+    }
+
+    /// Whether a folded word is a common surname, or the last name of a person in the
+    /// gazetteer.
+    pub fn is_surname(&self, folded: &str) -> bool {
+        builtin::SURNAME.contains(folded) || self.surnames.contains(folded)
+    }
+
+    /// The country or region a folded word is the demonym of (`venezolanos` →
+    /// `country:ve`). Demonyms are not places.
+    pub fn demonym(folded: &str) -> Option<&'static str> {
+        builtin::DEMONYMS_BY_WORD.get(folded).copied()
+    }
+
+    fn add(&mut self, entry: GazetteerEntry) {
+        let Ok(index) = u32::try_from(self.entries.len()) else {
+            return;
+        };
+        let names: Vec<(String, bool)> = std::iter::once((entry.name.clone(), false))
+            .chain(entry.aliases.iter().map(|alias| (alias.clone(), true)))
+            .collect();
+        let kind = entry.kind;
+        self.entries.push(entry);
+        let mut seen = HashSet::new();
+        for (name, alias) in names {
+            let doc = Doc::new(&name, Language::En);
+            let keys = scan_keys(&doc);
+            if keys.is_empty() || !seen.insert(keys.join(" ")) {
+                continue;
+            }
+            let cases = doc
+                .tokens
+                .iter()
+                .map(|token| case_of(doc.token_text(token)))
+                .collect();
+            let link = link_tokens(&name);
+            let Ok(form_index) = u32::try_from(self.forms.len()) else {
+                return;
+            };
+            let scan_key = keys.join(" ");
+            self.by_scan_key
+                .entry(scan_key)
+                .or_default()
+                .push(form_index);
+            let longest = self.scan_first.entry(keys[0].clone()).or_insert(0);
+            *longest = (*longest).max(keys.len());
+            self.by_link_key
+                .entry(link_key(&link))
+                .or_default()
+                .push(form_index);
+            let mut words: Vec<&str> = link
+                .iter()
+                .filter(|token| !token.initial)
+                .map(|token| token.text.as_str())
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            for word in words {
+                let id = self.word_id(word);
+                if let Some(posting) = self.postings.get_mut(id as usize) {
+                    posting.push(form_index);
+                }
+            }
+            if kind == NameKind::Person && !alias {
+                let content: Vec<&LinkToken> = link.iter().filter(|t| !t.initial).collect();
+                if link.len() >= 2 {
+                    if let Some(first) = link.first().filter(|t| !t.initial) {
+                        self.given.insert(first.text.clone());
+                    }
+                    if let Some(last) = content.last() {
+                        self.surnames.insert(last.text.clone());
+                    }
+                }
+            }
+            self.forms.push(Form {
+                entry: index,
+                alias,
+                cases,
+                link,
+            });
+        }
+    }
+
+    /// The forms that have `word` or a word one letter (deleted, added, changed or swapped)
+    /// away from it, sorted.
+    fn forms_with(&self, word: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = Vec::new();
+        if let Some(id) = self.vocab.get(word) {
+            ids.push(*id);
+        }
+        if word.chars().count() >= 4 {
+            if let Some(more) = self.deletes.get(word) {
+                ids.extend(more);
+            }
+            for deleted in deletions(word) {
+                if let Some(id) = self.vocab.get(&deleted) {
+                    ids.push(*id);
+                }
+                if let Some(more) = self.deletes.get(&deleted) {
+                    ids.extend(more);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut forms: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| self.postings.get(*id as usize))
+            .flatten()
+            .copied()
+            .collect();
+        forms.sort_unstable();
+        forms.dedup();
+        forms
+    }
+
+    fn word_id(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.vocab.get(word) {
+            return *id;
+        }
+        let id = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+        self.vocab.insert(word.to_owned(), id);
+        self.postings.push(Vec::new());
+        if word.chars().count() >= 4 {
+            for deleted in deletions(word) {
+                let ids = self.deletes.entry(deleted).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        id
+    }
+
+    /// Finds the known names in `doc`: leftmost-longest, not overlapping, within a sentence,
+    /// compared by [`token_key`] (`keys` are the doc's, from [`scan_keys`]) and written as the
+    /// name is (an acronym in capitals, a capitalized word capitalized).
+    pub fn scan(&self, doc: &Doc, keys: &[String]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let count = doc.tokens.len().min(keys.len());
+        let mut at = 0;
+        while at < count {
+            let Some(&longest) = self.scan_first.get(&keys[at]) else {
+                at += 1;
+                continue;
+            };
+            let sentence = doc.tokens[at].sentence;
+            let mut key = keys[at].clone();
+            let mut best: Option<(usize, Vec<(usize, bool)>)> = None;
+            for length in 1..=longest {
+                let last = at + length - 1;
+                if last >= count || doc.tokens[last].sentence != sentence {
+                    break;
+                }
+                if length > 1 {
+                    key.push(' ');
+                    key.push_str(&keys[last]);
+                }
+                let Some(forms) = self.by_scan_key.get(&key) else {
+                    continue;
+                };
+                let entries: Vec<(usize, bool)> = forms
+                    .iter()
+                    .filter_map(|&form| self.forms.get(form as usize))
+                    .filter(|form| {
+                        form.cases.len() == length
+                            && form.cases.iter().enumerate().all(|(offset, case)| {
+                                written_as(doc.token_text(&doc.tokens[at + offset]), *case)
+                            })
+                    })
+                    .map(|form| (form.entry as usize, form.alias))
+                    .collect();
+                if !entries.is_empty() {
+                    best = Some((at + length, entries));
+                }
+            }
+            match best {
+                Some((end, mut entries)) => {
+                    entries.sort_unstable();
+                    entries.dedup_by_key(|(entry, _)| *entry);
+                    hits.push(Hit {
+                        tokens: at..end,
+                        entries,
+                    });
+                    at = end;
+                }
+                None => at += 1,
+            }
+        }
+        hits
+    }
+
+    /// The candidates `name` may stand for, of `kind` when given: best first, each entry once
+    /// with its best score, at most [`MAX_MATCHES`], none below [`MATCH_THRESHOLD`] (whose
+    /// documentation says what scores mean). Compares folded words in any order, aliases,
+    /// initials ("J. G. Pérez" ~ "José Gregorio Pérez") and, for words of four letters or
+    /// more, a Jaro-Winkler score (typos).
+    pub fn lookup(&self, name: &str, kind: Option<NameKind>) -> Vec<Match> {
+        let query = link_tokens(name);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let content: Vec<&str> = {
+            let mut words: Vec<&str> = query
+                .iter()
+                .filter(|token| !token.initial)
+                .map(|token| token.text.as_str())
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            words
+        };
+        // Each query word's forms (through the word itself or a one-letter typo), sorted.
+        let mut lists: Vec<Vec<u32>> = content
+            .iter()
+            .map(|word| self.forms_with(word))
+            .filter(|forms| !forms.is_empty())
+            .collect();
+        lists.sort_by_key(Vec::len);
+        // A form sharing two words with the query is in one of the shorter lists: the
+        // longest (a common given name or surname) only counts, it does not propose.
+        // Very common words (more than COMMON_WORD forms) propose only when nothing rarer
+        // does: a name made only of common words is then found through its rarest one.
+        let mut proposing = if lists.len() >= 2 {
+            lists.len() - 1
+        } else {
+            lists.len()
+        };
+        while proposing > 1 && lists[proposing - 1].len() > COMMON_WORD {
+            proposing -= 1;
+        }
+        let mut candidates: Vec<u32> = lists[..proposing].iter().flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut hits: Vec<(u32, u32)> = candidates
+            .into_iter()
+            .map(|form| {
+                let shared = lists
+                    .iter()
+                    .filter(|list| list.binary_search(&form).is_ok())
+                    .count();
+                (form, u32::try_from(shared).unwrap_or(u32::MAX))
+            })
+            .collect();
+        if hits.len() > MAX_CANDIDATES {
+            hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.truncate(MAX_CANDIDATES);
+        }
+        if let Some(forms) = self.by_link_key.get(&link_key(&query)) {
+            hits.extend(forms.iter().map(|form| (*form, u32::MAX / 2)));
+        }
+        let mut best: FxHashMap<u32, f32> = FxHashMap::default();
+        for (form_index, shared) in hits {
+            let Some(form) = self.forms.get(form_index as usize) else {
+                continue;
+            };
+            let Some(entry) = self.entries.get(form.entry as usize) else {
+                continue;
+            };
+            if kind.is_some_and(|kind| kind != entry.kind) {
+                continue;
+            }
+            let form_words = form.link.iter().filter(|token| !token.initial).count();
+            let needed = content.len().min(form_words).clamp(1, 2) as u32;
+            if shared < needed {
+                continue;
+            }
+            let mut score = score_tokens(&query, &form.link);
+            if form.alias {
+                score *= 0.97;
+            }
+            if score >= MATCH_THRESHOLD {
+                let slot = best.entry(form.entry).or_insert(0.0);
+                *slot = slot.max(score);
+            }
+        }
+        let mut matches: Vec<Match> = best
+            .into_iter()
+            .filter_map(|(entry, score)| {
+                let entry = self.entries.get(entry as usize)?;
+                Some(Match {
+                    id: entry.id.clone(),
+                    name: entry.name.clone(),
+                    score: (score * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        matches.truncate(MAX_MATCHES);
+        matches
+    }
+}
+
+/// How a token is compared when scanning: folded (lowercase, no accents), with a final
+/// possessive `'s` dropped and curly apostrophes made straight.
+pub fn token_key(text: &str) -> String {
+    let text = strip_possessive(text);
+    let mut key = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        fold(text)
+    };
+    if key.contains('’') {
+        key = key.replace('’', "'");
+    }
+    key
+}
+
+/// The [`token_key`] of every token of `doc`.
+pub fn scan_keys(doc: &Doc) -> Vec<String> {
+    doc.tokens
+        .iter()
+        .map(|token| token_key(doc.token_text(token)))
+        .collect()
+}
+
+/// `Bukele's` → `Bukele`; other words as they are.
+pub fn strip_possessive(text: &str) -> &str {
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if let Some(stem) = text.strip_suffix(suffix)
+            && stem.chars().count() >= 2
+        {
+            return stem;
+        }
+    }
+    text
+}
+
+fn case_of(word: &str) -> Case {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        Case::Acronym
+    } else if letters.first().is_some_and(|c| c.is_uppercase()) {
+        Case::Capitalized
+    } else {
+        Case::Any
+    }
+}
+
+fn written_as(word: &str, case: Case) -> bool {
+    match case {
+        Case::Any => true,
+        Case::Capitalized => word.chars().next().is_some_and(|c| !c.is_lowercase()),
+        Case::Acronym => word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase),
+    }
+}
+
+/// The words of a name as linking compares them: folded, split at anything that is not a
+/// letter or digit (apostrophes dropped), particles left out, single letters as initials,
+/// and an initialism ("U.S.", "D H S") read as one word.
+fn link_tokens(name: &str) -> Vec<LinkToken> {
+    let folded = fold(name);
+    let mut tokens: Vec<LinkToken> = Vec::new();
+    for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+        let word: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() {
+            continue;
+        }
+        let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+        tokens.push(LinkToken {
+            text: word,
+            initial,
+        });
+    }
+    if tokens.len() >= 2 && tokens.iter().all(|token| token.initial) {
+        let text = tokens.iter().map(|token| token.text.as_str()).collect();
+        return vec![LinkToken {
+            text,
+            initial: false,
+        }];
+    }
+    let kept: Vec<LinkToken> = tokens
+        .iter()
+        .filter(|token| !PARTICLES.contains(&token.text.as_str()))
+        .cloned()
+        .collect();
+    if kept.is_empty() { tokens } else { kept }
+}
+
+fn link_key(tokens: &[LinkToken]) -> String {
+    let mut words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// A word with each one of its characters left out in turn.
+fn deletions(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|skip| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| *at != skip)
+                .map(|(_, c)| *c)
+                .collect()
+        })
+        .collect()
+}
+
+/// How alike two words are: 1 equal (or the same initial), 0.9 an initial and a word it
+/// starts, a Jaro-Winkler score less 0.1 for two words that may be one typo apart
+/// (`typo_distance`) and score at least 0.88, else 0.
+fn word_score(a: &LinkToken, b: &LinkToken) -> f32 {
+    match (a.initial, b.initial) {
+        (false, false) => {
+            if a.text == b.text {
+                1.0
+            } else if typo_distance(&a.text, &b.text) {
+                let similarity = jaro_winkler(&a.text, &b.text);
+                if similarity >= 0.88 {
+                    similarity - 0.1
+                } else {
+                    0.0
+                }
+            } else {
+                0.0
+            }
+        }
+        (true, true) => {
+            if a.text == b.text {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        (true, false) => initial_of(&a.text, &b.text),
+        (false, true) => initial_of(&b.text, &a.text),
+    }
+}
+
+/// Whether two words may be one typo apart and are worth a Jaro-Winkler score: four letters
+/// or more each, the same first letter, lengths within two.
+fn typo_distance(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    la >= 4 && lb >= 4 && la.abs_diff(lb) <= 2 && a.chars().next() == b.chars().next()
+}
+
+fn initial_of(initial: &str, word: &str) -> f32 {
+    if word.starts_with(initial) { 0.9 } else { 0.0 }
+}
+
+/// Scores two names' words (see [`MATCH_THRESHOLD`]): pairs words greedily, best pairs
+/// first, in any order.
+fn score_tokens(query: &[LinkToken], form: &[LinkToken]) -> f32 {
+    if query.is_empty() || form.is_empty() {
+        return 0.0;
+    }
+    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, a) in query.iter().enumerate() {
+        for (j, b) in form.iter().enumerate() {
+            let score = word_score(a, b);
+            if score > 0.0 {
+                pairs.push((score, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut query_used = vec![false; query.len()];
+    let mut form_used = vec![false; form.len()];
+    let mut sum = 0.0;
+    let mut matched = 0usize;
+    let mut exact = 0usize;
+    let mut words_matched = false;
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for (score, i, j) in pairs {
+        if query_used[i] || form_used[j] {
+            continue;
+        }
+        query_used[i] = true;
+        form_used[j] = true;
+        sum += score;
+        matched += 1;
+        if score >= 1.0 {
+            exact += 1;
+        }
+        if !query[i].initial && !form[j].initial {
+            words_matched = true;
+        }
+        order.push((i, j));
+    }
+    if !words_matched {
+        return 0.0;
+    }
+    let short = query.len().min(form.len());
+    let long = query.len().max(form.len());
+    if exact == matched && matched == query.len() && matched == form.len() {
+        order.sort_unstable();
+        let same_order = order.windows(2).all(|pair| pair[0].1 < pair[1].1);
+        return if same_order { 1.0 } else { 0.93 };
+    }
+    let mut score = sum / short as f32;
+    if short == 1 && long > 1 {
+        score = score.min(0.6);
+    } else {
+        score -= (0.05 * (long - matched) as f32).min(0.15);
+    }
+    score.min(0.95)
+}
+
+#[cfg(test)]
+mod tests;

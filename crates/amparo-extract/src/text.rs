@@ -1,0 +1,416 @@
+//! The text as every extractor sees it: sentences, tokens, character offsets, and folding for
+//! accent- and case-insensitive comparison.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::Language;
+
+/// Abbreviations after which a full stop does not end a sentence (compared folded, without the
+/// stop).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "dra", "lic", "gen", "gov", "sen", "rep",
+    "st", "jr", "no", "nos", "vs", "etc", "u.s", "u.n", "e.e.u.u", "ee.uu", "p.ej", "art", "inc",
+    "corp", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "ene", "abr", "ago", "dic", "lt", "col", "capt", "sgt", "mt", "ft", "approx",
+    "aprox", "núm", "pág", "dept", "depto", "av", "avda",
+];
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (with inner apostrophes, hyphens or full stops: `O'Brien`, `Pérez-Ruiz`, `U.S.`).
+    Word,
+    /// Digits, with inner `,` `.` or `:` (`1,200`, `22.5`, `10:30`).
+    Number,
+    /// Anything else that is not whitespace, one character per token.
+    Punct,
+}
+
+/// One token: a byte range of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    /// What it is.
+    pub kind: TokenKind,
+    /// Index of the sentence it belongs to.
+    pub sentence: usize,
+}
+
+/// A text prepared for extraction.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The language it is read in.
+    pub language: Language,
+    /// Sentences as byte ranges, in order, covering every non-blank stretch.
+    pub sentences: Vec<Range<usize>>,
+    /// Tokens, in order.
+    pub tokens: Vec<Token>,
+    /// `char_starts[i]` is the byte offset of character `i` (and the text's length at the
+    /// end); empty when the text is ASCII, where bytes and characters coincide.
+    char_starts: Vec<usize>,
+}
+
+impl<'a> Doc<'a> {
+    /// Splits `text` into sentences and tokens.
+    pub fn new(text: &'a str, language: Language) -> Doc<'a> {
+        let char_starts = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(at, _)| at)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        let sentences = split_sentences(text);
+        let mut tokens = Vec::new();
+        for (index, sentence) in sentences.iter().enumerate() {
+            tokenize(text, sentence.clone(), index, &mut tokens);
+        }
+        Doc {
+            text,
+            language,
+            sentences,
+            tokens,
+            char_starts,
+        }
+    }
+
+    /// The character offset of byte offset `byte` (which must be on a character boundary; a
+    /// byte inside a character gives that character's offset).
+    pub fn char_offset(&self, byte: usize) -> usize {
+        if self.char_starts.is_empty() {
+            return byte.min(self.text.len());
+        }
+        match self.char_starts.binary_search(&byte) {
+            Ok(index) => index,
+            Err(index) => index.saturating_sub(1),
+        }
+    }
+
+    /// The byte offset of character offset `chars`.
+    pub fn byte_offset(&self, chars: usize) -> usize {
+        if self.char_starts.is_empty() {
+            return chars.min(self.text.len());
+        }
+        self.char_starts
+            .get(chars)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// A byte range as a character range.
+    pub fn char_range(&self, bytes: Range<usize>) -> Range<usize> {
+        self.char_offset(bytes.start)..self.char_offset(bytes.end)
+    }
+
+    /// The text of a byte range.
+    pub fn slice(&self, bytes: Range<usize>) -> &'a str {
+        self.text.get(bytes).unwrap_or("")
+    }
+
+    /// The text of a token.
+    pub fn token_text(&self, token: &Token) -> &'a str {
+        self.slice(token.range.clone())
+    }
+
+    /// The sentence (as text) that contains byte offset `byte`.
+    pub fn sentence_at(&self, byte: usize) -> &'a str {
+        self.sentences
+            .iter()
+            .find(|sentence| sentence.contains(&byte) || sentence.end == byte)
+            .map_or("", |sentence| self.slice(sentence.clone()))
+    }
+}
+
+/// Lowercase, without accents or other combining marks, NFKC: `José PÉREZ` → `jose perez`.
+/// `ñ` is kept as `ñ`'s base letter `n` too: compare folded forms only with folded forms.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a word starts with an uppercase letter.
+pub fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Appends the tokens of `range` to `tokens`.
+fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<Token>) {
+    let slice = &text[range.clone()];
+    let mut chars = slice.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if is_word_char(c) {
+            let numeric = c.is_ascii_digit();
+            let mut end = start + c.len_utf8();
+            while let Some(&(at, next)) = chars.peek() {
+                if is_word_char(next) && (numeric == next.is_ascii_digit() || !numeric) {
+                    end = at + next.len_utf8();
+                    chars.next();
+                    continue;
+                }
+                // Joiners inside a word or number: O'Brien, Pérez-Ruiz, U.S., 1,200, 10:30.
+                let joins = if numeric {
+                    matches!(next, ',' | '.' | ':')
+                } else {
+                    matches!(next, '\'' | '’' | '-' | '.')
+                };
+                if joins {
+                    let after = slice[at + next.len_utf8()..].chars().next();
+                    let continues = match after {
+                        Some(after) if numeric => after.is_ascii_digit(),
+                        Some(after) => {
+                            is_word_char(after)
+                                && (next != '.' || is_initialism(&slice[start..at], after))
+                        }
+                        None => false,
+                    };
+                    if continues {
+                        end = at + next.len_utf8();
+                        chars.next();
+                        continue;
+                    }
+                    // The full stop of an initialism ends it: "U.S." keeps its last stop.
+                    if next == '.' && !numeric && is_initialism(&slice[start..at], 'A') {
+                        end = at + 1;
+                        chars.next();
+                    }
+                }
+                break;
+            }
+            let kind = if numeric && slice[start..end].chars().all(|c| !c.is_alphabetic()) {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            tokens.push(Token {
+                range: range.start + start..range.start + end,
+                kind,
+                sentence,
+            });
+        } else {
+            tokens.push(Token {
+                range: range.start + start..range.start + start + c.len_utf8(),
+                kind: TokenKind::Punct,
+                sentence,
+            });
+        }
+    }
+}
+
+/// Whether `so_far` (letters and stops) followed by `.` and `next` reads as an initialism
+/// ("U.S", "E.E.U.U"): single letters separated by stops.
+fn is_initialism(so_far: &str, next: char) -> bool {
+    next.is_alphabetic()
+        && so_far
+            .split('.')
+            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+}
+
+/// Sentences as byte ranges: ended by `.`, `!`, `?` or `…` (with closing quotes and brackets)
+/// before whitespace and a capital, digit, quote or opening mark, or by a blank line; not
+/// after a known abbreviation or a single capital initial.
+fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((at, c)) = iter.next() {
+        if start.is_none() {
+            if c.is_whitespace() {
+                continue;
+            }
+            start = Some(at);
+        }
+        let Some(begin) = start else { continue };
+        // A blank line ends a sentence.
+        if c == '\n' {
+            let rest = &text[at + 1..];
+            let blank = rest
+                .chars()
+                .take_while(|c| *c != '\n')
+                .all(char::is_whitespace)
+                && rest.contains('\n');
+            if blank || rest.trim().is_empty() {
+                push_trimmed(text, begin..at, &mut sentences);
+                start = None;
+                continue;
+            }
+        }
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Take closing quotes and brackets with the stop.
+        let mut end = at + c.len_utf8();
+        while let Some(&(next_at, next)) = iter.peek() {
+            if matches!(
+                next,
+                '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '.' | '!' | '?'
+            ) {
+                end = next_at + next.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        let after = &text[end..];
+        let Some(first) = after.chars().next() else {
+            continue;
+        };
+        if !first.is_whitespace() {
+            continue;
+        }
+        let next_visible = after.trim_start().chars().next();
+        let opens = next_visible.is_some_and(|next| {
+            next.is_uppercase()
+                || next.is_ascii_digit()
+                || matches!(
+                    next,
+                    '"' | '“' | '«' | '¿' | '¡' | '(' | '\'' | '‘' | '—' | '-'
+                )
+        });
+        if !opens {
+            continue;
+        }
+        if c == '.' {
+            let word_start = text[..at]
+                .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
+                .map_or(begin, |space| {
+                    space + text[space..].chars().next().map_or(1, char::len_utf8)
+                })
+                .max(begin);
+            let word = fold(&text[word_start..at]);
+            let word = word.trim_end_matches('.');
+            let initial = word.chars().count() == 1
+                && text[word_start..at]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase);
+            if initial || ABBREVIATIONS.contains(&word) {
+                continue;
+            }
+        }
+        push_trimmed(text, begin..end, &mut sentences);
+        start = None;
+    }
+    if let Some(begin) = start {
+        push_trimmed(text, begin..text.len(), &mut sentences);
+    }
+    sentences
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, sentences: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let trimmed_start = slice.len() - slice.trim_start().len();
+    let trimmed_end = slice.trim_end().len();
+    if trimmed_end > trimmed_start {
+        sentences.push(range.start + trimmed_start..range.start + trimmed_end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let doc = Doc::new(text, Language::En);
+        doc.sentences
+            .iter()
+            .map(|range| &text[range.clone()])
+            .collect()
+    }
+
+    fn words(text: &str) -> Vec<&str> {
+        let doc = Doc::new(text, Language::En);
+        doc.tokens
+            .iter()
+            .map(|token| doc.token_text(token))
+            .collect()
+    }
+
+    #[test]
+    fn sentences_end_at_stops_but_not_after_abbreviations_or_initials() {
+        assert_eq!(
+            sentences(
+                "U.S. Federal Judge James E. Boasberg ruled. The men were sent to El Salvador on March 15. \"We want them back,\" she said."
+            ),
+            vec![
+                "U.S. Federal Judge James E. Boasberg ruled.",
+                "The men were sent to El Salvador on March 15.",
+                "\"We want them back,\" she said."
+            ]
+        );
+        assert_eq!(
+            sentences("El Sr. Pérez habló. ¿Dónde están? Nadie sabe.\n\nOtro párrafo"),
+            vec![
+                "El Sr. Pérez habló.",
+                "¿Dónde están?",
+                "Nadie sabe.",
+                "Otro párrafo"
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_keep_names_numbers_and_initialisms_whole() {
+        assert_eq!(
+            words("O'Brien, Pérez-Ruiz and the U.S. paid $1,200.50 at 10:30."),
+            vec![
+                "O'Brien",
+                ",",
+                "Pérez-Ruiz",
+                "and",
+                "the",
+                "U.S.",
+                "paid",
+                "$",
+                "1,200.50",
+                "at",
+                "10:30",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_map_between_bytes_and_characters() {
+        let doc = Doc::new("José llegó a Ñuñoa.", Language::Es);
+        let start = doc.text.find("Ñuñoa").unwrap();
+        assert_eq!(doc.char_offset(start), 13);
+        assert_eq!(doc.byte_offset(13), start);
+        assert_eq!(doc.char_range(start..start + "Ñuñoa".len()), 13..18);
+    }
+
+    #[test]
+    fn folding_drops_case_and_accents() {
+        assert_eq!(fold("José Gregorio PÉREZ"), "jose gregorio perez");
+        assert_eq!(fold("Ñuñoa"), "nunoa");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_splits_without_panicking(text in "\\PC{0,200}") {
+            let doc = Doc::new(&text, Language::En);
+            for token in &doc.tokens {
+                proptest::prop_assert!(text.is_char_boundary(token.range.start));
+                proptest::prop_assert!(text.is_char_boundary(token.range.end));
+            }
+            for sentence in &doc.sentences {
+                proptest::prop_assert!(sentence.start < sentence.end);
+            }
+        }
+    }
+}
