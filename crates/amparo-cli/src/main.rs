@@ -307,6 +307,14 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                 };
                 bench::ingest(&options).await?;
             }
+            BenchSuite::Extract { docs, names, json } => {
+                let options = bench::ExtractOptions {
+                    docs: *docs,
+                    names: *names,
+                    json: *json,
+                };
+                bench::extract(&options)?;
+            }
         },
     }
     Ok(ExitCode::SUCCESS)

@@ -266,3 +266,105 @@ fn bench_ingest_reports_the_documented_numbers() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds an installation"));
 }
+
+#[test]
+fn bench_extract_reports_the_documented_numbers() {
+    let output = amparo(&[
+        "bench", "extract", "--docs", "6", "--names", "300", "--json",
+    ]);
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.trim().lines().count(), 1, "{stdout}");
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["suite"], "extract");
+    for key in [
+        "docs_per_s_per_core",
+        "doc_bytes",
+        "gazetteer_names",
+        "peak_rss_mb",
+    ] {
+        let value = report[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is not a number in {report}"));
+        assert!(value > 0.0, "{key} = {value}");
+    }
+    assert_eq!(report["docs"], 6);
+    assert_eq!(report["english_docs"], 3);
+    assert_eq!(report["spanish_docs"], 3);
+    // Articles of about 5 KB, and a gazetteer of the persons asked for plus the built-in lists.
+    let bytes = report["doc_bytes"].as_f64().expect("doc_bytes");
+    assert!((4_500.0..=6_000.0).contains(&bytes), "{report}");
+    assert_eq!(report["gazetteer"]["persons_added"], 300);
+    let builtin = report["gazetteer"]["builtin_entries"].as_u64().expect("n");
+    let names = report["gazetteer_names"].as_u64().expect("n");
+    assert!(names > 300 + builtin, "{report}");
+    // The extractors found something of every type the articles are written with.
+    for kind in [
+        "persons",
+        "persons_linked",
+        "organizations",
+        "places",
+        "dates",
+        "counts",
+        "quotes",
+        "violations",
+    ] {
+        assert!(
+            report["found"][kind].as_u64().is_some_and(|n| n > 0),
+            "found.{kind} in {report}"
+        );
+    }
+    for key in [
+        "ratio_to_tokenize",
+        "ratio_to_sha256",
+        "tokenize_docs_per_s",
+    ] {
+        assert!(
+            report["baselines"][key].as_f64().is_some_and(|v| v > 0.0),
+            "baselines.{key} in {report}"
+        );
+    }
+    for module in [
+        "tokenize",
+        "dates",
+        "counts",
+        "names",
+        "quotes",
+        "posts",
+        "violations",
+    ] {
+        assert!(
+            report["modules"][module]["ms_per_doc"].as_f64().is_some(),
+            "modules.{module} in {report}"
+        );
+    }
+    let latency = &report["doc_ms"];
+    let at = |key: &str| latency[key].as_f64().expect("a percentile");
+    assert!(
+        at("p50_ms") <= at("p95_ms")
+            && at("p95_ms") <= at("p99_ms")
+            && at("p99_ms") <= at("max_ms"),
+        "percentiles in order: {latency}"
+    );
+    assert_eq!(report["target_docs_per_s_per_core"], 2_000.0);
+    // Generated deterministically: the same run finds the same.
+    let again = amparo(&[
+        "bench", "extract", "--docs", "6", "--names", "300", "--json",
+    ]);
+    let again: Value =
+        serde_json::from_str(String::from_utf8_lossy(&again.stdout).trim()).expect("JSON");
+    assert_eq!(again["found"], report["found"]);
+    assert_eq!(again["doc_bytes"], report["doc_bytes"]);
+}
+
+#[test]
+fn bench_extract_refuses_zero_documents() {
+    let output = amparo(&["bench", "extract", "--docs", "0", "--json"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--docs must be at least 1"), "{stderr}");
+}

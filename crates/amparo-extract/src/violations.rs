@@ -514,6 +514,13 @@ mod tests {
             ),
             ("Los abogados citaron la Convención contra la Tortura.", &[]),
             (
+                "Un juez concluyó que se les negó el debido proceso; el Gobierno negó el derecho al debido proceso a otros.",
+                &[
+                    ("denial-of-due-process", "se les negó el debido proceso"),
+                    ("denial-of-due-process", "negó el derecho al debido proceso"),
+                ],
+            ),
+            (
                 "Fueron detenidos sin cargos, por sus tatuajes, y separados de sus hijos.",
                 &[
                     ("arbitrary-detention", "detenidos sin cargos"),

@@ -3,15 +3,17 @@
 //! Reports throughput and latency percentiles per route, and each route's p99 as a ratio to
 //! `/health`'s, the baseline measured in the same run (DESIGN.md, "Budgets").
 //!
-//! The other suites: `bench log` (module `log`) and `bench ingest` (module `ingest`, on the
-//! generated news of module `news`).
+//! The other suites: `bench log` (module `log`), `bench ingest` (module `ingest`, on the
+//! generated news of module `news`) and `bench extract` (module `extract`).
 
 mod data;
+mod extract;
 mod ingest;
 mod load;
 mod log;
 mod news;
 
+pub use extract::{ExtractOptions, extract};
 pub use ingest::{IngestOptions, ingest};
 pub use log::{LogOptions, log};
 
