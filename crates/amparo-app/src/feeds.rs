@@ -831,6 +831,85 @@ impl App {
     }
 }
 
+fn json_date(at: Option<OffsetDateTime>) -> serde_json::Value {
+    at.map_or(serde_json::Value::Null, |at| {
+        serde_json::Value::String(amparo_ingest::feed::format_date(at))
+    })
+}
+
+impl FeedInfo {
+    /// The subscription as `amparo feed list --json` and the API show it.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "id": self.id,
+            "url": self.url,
+            "title": self.settings.title,
+            "site_url": self.settings.site_url,
+            "status": self.status().as_str(),
+            "paused": self.settings.paused,
+            "interval_seconds": self.settings.interval_seconds,
+            "case_ids": self.settings.case_ids,
+            "added_by": self.added_by,
+            "added_at": json_date(Some(self.added_at)),
+            "last_polled_at": json_date(self.poll.last_polled_at),
+            "last_success_at": json_date(self.poll.last_success_at),
+            "next_poll_at": json_date(self.poll.next_poll_at),
+            "last_status": self.poll.last_status,
+            "failures": self.poll.failures,
+            "last_error": self.poll.last_error,
+            "problems": self.poll.problems,
+            "items_seen": self.poll.items_seen,
+            "pages": {
+                "pending": self.pages.pending,
+                "captured": self.pages.done,
+                "failed": self.pages.failed,
+            },
+        })
+    }
+}
+
+impl FeedPage {
+    /// The page as `amparo feed show --json` and the API show it.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "published": json_date(self.published),
+            "state": self.state.as_str(),
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "found_at": json_date(Some(self.found_at)),
+            "capture_id": self.capture_id,
+            "document_id": self.document_id,
+            "duplicate_of": self.duplicate_of,
+            "problems": self.problems,
+        })
+    }
+}
+
+impl PollReport {
+    /// What a poll did, as `amparo feed poll --json` and the API show it.
+    pub fn to_json(&self) -> serde_json::Value {
+        let pairs = |pairs: &[(String, String)]| -> Vec<serde_json::Value> {
+            pairs
+                .iter()
+                .map(|(url, error)| json!({"url": url, "error": error}))
+                .collect()
+        };
+        json!({
+            "feeds_polled": self.feeds_polled,
+            "feeds_unchanged": self.feeds_unchanged,
+            "feeds_failed": pairs(&self.feeds_failed),
+            "pages_found": self.pages_found,
+            "pages_captured": self.pages_captured,
+            "copies": self.copies,
+            "pages_retrying": self.pages_retrying,
+            "pages_failed": pairs(&self.pages_failed),
+        })
+    }
+}
+
 /// What polling one feed gave.
 enum FeedOutcome {
     /// Not modified, or the same bytes as last time with nothing new.

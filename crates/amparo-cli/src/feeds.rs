@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use amparo_app::{Actor, App, FeedInfo, FeedPage, NewFeed, PollOptions, PollReport};
 use amparo_model::CaseId;
 use anyhow::Context;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::args::FeedCommand;
 use crate::progress::Progress;
@@ -30,7 +30,7 @@ pub async fn run(app: &App, actor: &Actor, command: &FeedCommand) -> anyhow::Res
             };
             let feed = app.add_feed(actor, url, new).await?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&feed_json(&feed))?);
+                println!("{}", serde_json::to_string_pretty(&feed.to_json())?);
             } else {
                 println!("Following {} (feed {})", feed.url, feed.id);
                 println!(
@@ -41,7 +41,7 @@ pub async fn run(app: &App, actor: &Actor, command: &FeedCommand) -> anyhow::Res
         FeedCommand::List { json } => {
             let feeds = app.feeds(actor).await?;
             if *json {
-                let list: Vec<Value> = feeds.iter().map(feed_json).collect();
+                let list: Vec<Value> = feeds.iter().map(FeedInfo::to_json).collect();
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else if feeds.is_empty() {
                 println!("No feeds yet: add one with `amparo feed add URL`.");
@@ -55,8 +55,8 @@ pub async fn run(app: &App, actor: &Actor, command: &FeedCommand) -> anyhow::Res
             let feed = app.feed(actor, feed).await?;
             let pages = app.feed_pages(actor, feed.id, Some(*limit)).await?;
             if *json {
-                let mut value = feed_json(&feed);
-                value["pages"] = pages.iter().map(page_json).collect();
+                let mut value = feed.to_json();
+                value["pages"] = pages.iter().map(FeedPage::to_json).collect();
                 println!("{}", serde_json::to_string_pretty(&value)?);
             } else {
                 print_feed_details(&feed);
@@ -138,7 +138,7 @@ pub async fn run(app: &App, actor: &Actor, command: &FeedCommand) -> anyhow::Res
                 progress.finish();
             }
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
+                println!("{}", serde_json::to_string_pretty(&report.to_json())?);
             } else {
                 print_report(&report);
             }
@@ -167,77 +167,6 @@ fn read_input(file: &std::path::Path) -> anyhow::Result<Vec<u8>> {
         return Ok(bytes);
     }
     std::fs::read(file).with_context(|| format!("could not read {}", file.display()))
-}
-
-fn date(at: Option<time::OffsetDateTime>) -> Value {
-    at.map_or(Value::Null, |at| {
-        Value::String(amparo_ingest::feed::format_date(at))
-    })
-}
-
-/// A subscription as `feed list --json` prints it.
-pub fn feed_json(feed: &FeedInfo) -> Value {
-    json!({
-        "id": feed.id,
-        "url": feed.url,
-        "title": feed.settings.title,
-        "site_url": feed.settings.site_url,
-        "status": feed.status().as_str(),
-        "paused": feed.settings.paused,
-        "interval_seconds": feed.settings.interval_seconds,
-        "case_ids": feed.settings.case_ids,
-        "added_by": feed.added_by,
-        "added_at": date(Some(feed.added_at)),
-        "last_polled_at": date(feed.poll.last_polled_at),
-        "last_success_at": date(feed.poll.last_success_at),
-        "next_poll_at": date(feed.poll.next_poll_at),
-        "last_status": feed.poll.last_status,
-        "failures": feed.poll.failures,
-        "last_error": feed.poll.last_error,
-        "problems": feed.poll.problems,
-        "items_seen": feed.poll.items_seen,
-        "pages": {
-            "pending": feed.pages.pending,
-            "captured": feed.pages.done,
-            "failed": feed.pages.failed,
-        },
-    })
-}
-
-fn page_json(page: &FeedPage) -> Value {
-    json!({
-        "url": page.url,
-        "canonical_url": page.canonical_url,
-        "title": page.title,
-        "published": date(page.published),
-        "state": page.state.as_str(),
-        "attempts": page.attempts,
-        "last_error": page.last_error,
-        "found_at": date(Some(page.found_at)),
-        "capture_id": page.capture_id,
-        "document_id": page.document_id,
-        "duplicate_of": page.duplicate_of,
-        "problems": page.problems,
-    })
-}
-
-fn report_json(report: &PollReport) -> Value {
-    let pairs = |pairs: &[(String, String)]| -> Vec<Value> {
-        pairs
-            .iter()
-            .map(|(url, error)| json!({"url": url, "error": error}))
-            .collect()
-    };
-    json!({
-        "feeds_polled": report.feeds_polled,
-        "feeds_unchanged": report.feeds_unchanged,
-        "feeds_failed": pairs(&report.feeds_failed),
-        "pages_found": report.pages_found,
-        "pages_captured": report.pages_captured,
-        "copies": report.copies,
-        "pages_retrying": report.pages_retrying,
-        "pages_failed": pairs(&report.pages_failed),
-    })
 }
 
 fn print_feed_line(feed: &FeedInfo) {

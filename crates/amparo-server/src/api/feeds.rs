@@ -2,9 +2,7 @@
 //! pause, resume, poll, remove, OPML in and out), the pages a feed found, and a document's
 //! near-duplicate cluster. The JSON keys are those of `amparo feed … --json`.
 
-use amparo_app::{
-    FeedInfo, FeedPage, NewFeed, PollOptions, PollReport, Versioned, VersionedRecord,
-};
+use amparo_app::{FeedInfo, FeedPage, NewFeed, PollOptions, Versioned, VersionedRecord};
 use amparo_model::records::Document;
 use amparo_model::{CaseId, Record, RecordKind};
 use axum::Json;
@@ -15,8 +13,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -28,83 +24,6 @@ use crate::api::records::parse_id;
 pub const DEFAULT_PAGES: u32 = 100;
 /// The most pages one request lists.
 pub const MAX_PAGES: u32 = 1_000;
-
-fn date(at: Option<OffsetDateTime>) -> Value {
-    at.map_or(Value::Null, |at| {
-        Value::String(
-            at.to_offset(time::UtcOffset::UTC)
-                .format(&Rfc3339)
-                .unwrap_or_else(|_| at.to_string()),
-        )
-    })
-}
-
-/// A subscription, as `amparo feed list --json` prints it.
-pub fn feed_json(feed: &FeedInfo) -> Value {
-    json!({
-        "id": feed.id,
-        "url": feed.url,
-        "title": feed.settings.title,
-        "site_url": feed.settings.site_url,
-        "status": feed.status().as_str(),
-        "paused": feed.settings.paused,
-        "interval_seconds": feed.settings.interval_seconds,
-        "case_ids": feed.settings.case_ids,
-        "added_by": feed.added_by,
-        "added_at": date(Some(feed.added_at)),
-        "last_polled_at": date(feed.poll.last_polled_at),
-        "last_success_at": date(feed.poll.last_success_at),
-        "next_poll_at": date(feed.poll.next_poll_at),
-        "last_status": feed.poll.last_status,
-        "failures": feed.poll.failures,
-        "last_error": feed.poll.last_error,
-        "problems": feed.poll.problems,
-        "items_seen": feed.poll.items_seen,
-        "pages": {
-            "pending": feed.pages.pending,
-            "captured": feed.pages.done,
-            "failed": feed.pages.failed,
-        },
-    })
-}
-
-/// A page a feed found, as `amparo feed show --json` prints it.
-pub fn page_json(page: &FeedPage) -> Value {
-    json!({
-        "url": page.url,
-        "canonical_url": page.canonical_url,
-        "title": page.title,
-        "published": date(page.published),
-        "state": page.state.as_str(),
-        "attempts": page.attempts,
-        "last_error": page.last_error,
-        "found_at": date(Some(page.found_at)),
-        "capture_id": page.capture_id,
-        "document_id": page.document_id,
-        "duplicate_of": page.duplicate_of,
-        "problems": page.problems,
-    })
-}
-
-/// What a poll did, as `amparo feed poll --json` prints it.
-pub fn report_json(report: &PollReport) -> Value {
-    let pairs = |pairs: &[(String, String)]| -> Vec<Value> {
-        pairs
-            .iter()
-            .map(|(url, error)| json!({"url": url, "error": error}))
-            .collect()
-    };
-    json!({
-        "feeds_polled": report.feeds_polled,
-        "feeds_unchanged": report.feeds_unchanged,
-        "feeds_failed": pairs(&report.feeds_failed),
-        "pages_found": report.pages_found,
-        "pages_captured": report.pages_captured,
-        "copies": report.copies,
-        "pages_retrying": report.pages_retrying,
-        "pages_failed": pairs(&report.pages_failed),
-    })
-}
 
 /// The address of a subscription.
 fn location(id: Uuid) -> String {
@@ -123,7 +42,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
 ) -> Result<Response, ApiError> {
     let feeds = state.app.feeds(&actor).await?;
-    let items: Vec<Value> = feeds.iter().map(feed_json).collect();
+    let items: Vec<Value> = feeds.iter().map(FeedInfo::to_json).collect();
     Ok(Json(json!({ "items": items })).into_response())
 }
 
@@ -153,7 +72,7 @@ pub async fn create(
         interval_seconds: body.interval_seconds,
     };
     let feed = state.app.add_feed(&actor, &body.url, new).await?;
-    let mut response = (StatusCode::CREATED, Json(feed_json(&feed))).into_response();
+    let mut response = (StatusCode::CREATED, Json(feed.to_json())).into_response();
     if let Ok(value) = HeaderValue::from_str(&location(feed.id)) {
         response.headers_mut().insert(header::LOCATION, value);
     }
@@ -167,7 +86,7 @@ pub async fn get(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let feed = find(&state, &actor, &id).await?;
-    Ok(Json(feed_json(&feed)).into_response())
+    Ok(Json(feed.to_json()).into_response())
 }
 
 /// The query of `GET /api/v1/feeds/{id}/pages`.
@@ -194,7 +113,7 @@ pub async fn pages(
     }
     let feed = find(&state, &actor, &id).await?;
     let found = state.app.feed_pages(&actor, feed.id, Some(limit)).await?;
-    let items: Vec<Value> = found.iter().map(page_json).collect();
+    let items: Vec<Value> = found.iter().map(FeedPage::to_json).collect();
     Ok(Json(json!({ "items": items })).into_response())
 }
 
@@ -206,7 +125,7 @@ pub async fn pause(
 ) -> Result<Response, ApiError> {
     let feed = find(&state, &actor, &id).await?;
     let feed = state.app.set_feed_paused(&actor, feed.id, true).await?;
-    Ok(Json(feed_json(&feed)).into_response())
+    Ok(Json(feed.to_json()).into_response())
 }
 
 /// `POST /api/v1/feeds/{id}/resume`: the feed is due at once.
@@ -217,7 +136,7 @@ pub async fn resume(
 ) -> Result<Response, ApiError> {
     let feed = find(&state, &actor, &id).await?;
     let feed = state.app.set_feed_paused(&actor, feed.id, false).await?;
-    Ok(Json(feed_json(&feed)).into_response())
+    Ok(Json(feed.to_json()).into_response())
 }
 
 /// The query of `POST /api/v1/feeds/{id}/poll`.
@@ -255,7 +174,7 @@ pub async fn poll(
     };
     let report = state.app.poll_feeds(&actor, &options, &|_, _| {}).await?;
     let feed = state.app.feed(&actor, &feed.id.to_string()).await?;
-    Ok(Json(json!({"feed": feed_json(&feed), "report": report_json(&report)})).into_response())
+    Ok(Json(json!({"feed": feed.to_json(), "report": report.to_json()})).into_response())
 }
 
 /// `DELETE /api/v1/feeds/{id}`: unsubscribes and answers with the subscription as it was.
@@ -267,7 +186,7 @@ pub async fn remove(
 ) -> Result<Response, ApiError> {
     let feed = find(&state, &actor, &id).await?;
     state.app.remove_feed(&actor, feed.id).await?;
-    Ok(Json(feed_json(&feed)).into_response())
+    Ok(Json(feed.to_json()).into_response())
 }
 
 /// `GET /api/v1/feeds.opml`: every subscription as an OPML 2.0 download.
@@ -312,7 +231,7 @@ pub async fn import(
             ),
         ));
     }
-    let added: Vec<Value> = report.added.iter().map(feed_json).collect();
+    let added: Vec<Value> = report.added.iter().map(FeedInfo::to_json).collect();
     let skipped: Vec<Value> = report
         .skipped
         .iter()
