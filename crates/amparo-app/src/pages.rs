@@ -20,11 +20,11 @@ use amparo_ingest::dedup::{Clusterer, ParagraphIndex, SimHash, canonical_url, fi
 use amparo_ingest::lang;
 use amparo_model::records::{Capture, CaptureOrigin, Document, LanguagePassage};
 use amparo_model::{CaptureId, CaseId, DocumentId, Record, RecordKind};
-use amparo_store::{Change, JobOutcome, JobRow};
+use amparo_store::{BlobKey, Change, JobOutcome, JobRow};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Semaphore};
 use uuid::Uuid;
 
 use crate::feeds::{HostGate, PAGE_JOB, PollReport, now};
@@ -38,6 +38,9 @@ const PAGE_ACCEPT: &str = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
 /// Texts with fewer words than this are folded only when they are exact copies: a SimHash of a
 /// few dozen words is not reliable enough to call two texts the same story.
 pub const MIN_WORDS_FOR_NEAR_COPIES: usize = 50;
+
+/// Pages prepared at once per request allowed in flight (see `lease_and_prepare`).
+const PREPARED_PER_FETCH: usize = 4;
 
 /// Longest title and byline kept, in characters (the record's limits).
 const MAX_TITLE_CHARS: usize = 2_000;
@@ -191,6 +194,8 @@ struct Ready {
     feed_published: Option<OffsetDateTime>,
     capture_id: Uuid,
     capture: Capture,
+    /// The stored bytes, not yet flushed to disk (see `commit_pages`).
+    blob: BlobKey,
     document: Option<Draft>,
 }
 
@@ -316,16 +321,20 @@ impl App {
             return Ok(None);
         }
         let count = jobs.len() as u64;
+        // At most `concurrency` requests are in flight, but more pages than that are prepared at
+        // once: storing a page waits on the disk's flush far longer than fetching it over a
+        // fast network, and flushes of different files overlap well.
+        let fetches = Semaphore::new(settings.concurrency.max(1));
         let prepared = futures::stream::iter(jobs)
-            .map(|job| self.prepare_page(actor, job))
-            .buffer_unordered(settings.concurrency.max(1))
+            .map(|job| self.prepare_page(actor, job, &fetches))
+            .buffer_unordered(settings.concurrency.max(1) * PREPARED_PER_FETCH)
             .collect()
             .await;
         Ok(Some((prepared, count)))
     }
 
     /// Fetches a page and stores its bytes, or finds that an earlier attempt finished it.
-    async fn prepare_page(&self, actor: &Actor, job: JobRow) -> Prepared {
+    async fn prepare_page(&self, actor: &Actor, job: JobRow, fetches: &Semaphore) -> Prepared {
         let payload = match Payload::read(&job) {
             Ok(payload) => payload,
             Err(error) => return Prepared::Error(job, error),
@@ -341,6 +350,8 @@ impl App {
             Ok(policy) => policy,
             Err(error) => return Prepared::Error(job, error.to_string()),
         };
+        // A closed semaphore is never made here; without a permit the fetch simply goes ahead.
+        let permit = fetches.acquire().await.ok();
         self.ingest
             .hosts
             .wait(
@@ -352,7 +363,9 @@ impl App {
             accept: Some(PAGE_ACCEPT.to_owned()),
             ..RequestOptions::default()
         };
-        let fetched = match crate::fetch::fetch_with(&payload.url, &policy, &options).await {
+        let fetched = crate::fetch::fetch_with(&payload.url, &policy, &options).await;
+        drop(permit);
+        let fetched = match fetched {
             Ok(fetched) => fetched,
             Err(error) => return Prepared::Failed(job, error),
         };
@@ -368,9 +381,35 @@ impl App {
             fetched.media_type.as_deref(),
         );
         let body = Arc::new(fetched.body);
-        let info = match self.blobs.put_bytes(&body).await {
+        // The bytes are made durable while the text is made: one waits on the disk, the other
+        // on the CPU.
+        let making = is_web_page(&media_type).then(|| {
+            let body = Arc::clone(&body);
+            let final_url = fetched.final_url.clone();
+            let capture_id = payload.capture_id;
+            let document_id = payload.document_id;
+            let title = payload.title.clone();
+            let published = payload.published;
+            tokio::task::spawn_blocking(move || {
+                make_document(&body, &final_url, capture_id, document_id, title, published)
+            })
+        });
+        let (stored, made) = tokio::join!(self.blobs.put_bytes_unsynced(&body), async {
+            match making {
+                Some(task) => Some(task.await),
+                None => None,
+            }
+        });
+        let info = match stored {
             Ok(info) => info,
             Err(error) => return Prepared::Error(job, error.to_string()),
+        };
+        let document = match made {
+            None => None,
+            Some(Ok(draft)) => Some(draft),
+            Some(Err(error)) => {
+                return Prepared::Error(job, format!("making the text failed: {error}"));
+            }
         };
         let capture = Capture {
             sha256: info.sha256,
@@ -378,7 +417,7 @@ impl App {
             media_type: media_type.clone(),
             origin: CaptureOrigin::Url {
                 requested_url: fetched.requested_url,
-                final_url: fetched.final_url.clone(),
+                final_url: fetched.final_url,
                 redirects: fetched.redirects,
                 status: fetched.status,
                 headers: fetched.headers,
@@ -389,30 +428,12 @@ impl App {
             case_ids: payload.case_ids.iter().copied().map(CaseId).collect(),
             note: "page found in a feed, fetched by the feed poller".to_owned(),
         };
-        let document = if is_web_page(&media_type) {
-            let final_url = fetched.final_url;
-            let capture_id = payload.capture_id;
-            let document_id = payload.document_id;
-            let title = payload.title.clone();
-            let published = payload.published;
-            let made = tokio::task::spawn_blocking(move || {
-                make_document(&body, &final_url, capture_id, document_id, title, published)
-            })
-            .await;
-            match made {
-                Ok(draft) => Some(draft),
-                Err(error) => {
-                    return Prepared::Error(job, format!("making the text failed: {error}"));
-                }
-            }
-        } else {
-            None
-        };
         Prepared::Fetched(Box::new(Ready {
             feed_published: payload.published,
             capture_id: payload.capture_id,
             job,
             capture,
+            blob: info.key,
             document,
         }))
     }
@@ -537,6 +558,13 @@ impl App {
             accepted.push(page);
         }
         let ready = accepted;
+        // The pages' bytes reach the disk together, before any record names them.
+        let blobs: Vec<BlobKey> = ready.iter().map(|page| page.blob.clone()).collect();
+        if let Err(error) = self.blobs.make_durable(&blobs).await {
+            // The index holds the batch's documents, which are not going to be written.
+            clusters.loaded = false;
+            return Err(error.into());
+        }
         let all: Vec<Change> = changes.iter().flatten().cloned().collect();
         let outcome = match self.write_changes(&all).await {
             Ok(_) => vec![Ok(()); changes.len()],

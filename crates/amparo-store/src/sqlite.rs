@@ -1,5 +1,6 @@
 //! The embedded SQLite backend (WAL, synchronous commits), the default of every installation.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -171,6 +172,59 @@ async fn load_log_state(connection: &mut SqliteConnection) -> Result<TreeState, 
 
 /// Appends leaves inside the caller's write transaction (which holds the write lock), with the
 /// tiles and nodes they complete. The caller commits, then keeps the returned state.
+/// Rows per multi-row statement: eight bound values each, well under SQLite's limit of 32,766
+/// variables per statement.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// One record version being written.
+struct VersionRow<'a> {
+    change: &'a Change,
+    id: String,
+    version: u32,
+    deleted: bool,
+    public: Option<String>,
+    sensitive: Option<String>,
+    recorded_at: i64,
+}
+
+/// The current version (and whether it is a tombstone) of every record `changes` touch that
+/// exists, read with one query per kind and chunk.
+async fn current_heads(
+    connection: &mut SqliteConnection,
+    changes: &[Change],
+) -> Result<HashMap<(RecordKind, Uuid), (u32, bool)>, StoreError> {
+    let mut by_kind: HashMap<RecordKind, Vec<String>> = HashMap::new();
+    for change in changes {
+        by_kind
+            .entry(change.kind)
+            .or_default()
+            .push(change.id.to_string());
+    }
+    let mut heads = HashMap::with_capacity(changes.len());
+    for (kind, mut ids) in by_kind {
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let mut query: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("SELECT id, version, deleted FROM record_heads WHERE kind = ");
+            query.push_bind(kind.as_str()).push(" AND id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(id);
+            }
+            query.push(")");
+            let rows: Vec<(String, i64, bool)> =
+                query.build_query_as().fetch_all(&mut *connection).await?;
+            for (id, version, deleted) in rows {
+                let version = u32::try_from(version)
+                    .map_err(|_| StoreError::Corrupt(format!("version {version}")))?;
+                heads.insert((kind, parse_id(&id)?), (version, deleted));
+            }
+        }
+    }
+    Ok(heads)
+}
+
 async fn append_leaves(
     connection: &mut SqliteConnection,
     cache: &LogCache,
@@ -283,18 +337,15 @@ fn outbox_from_row(row: &SqliteRow) -> Result<OutboxEntry, StoreError> {
 impl Store for SqliteStore {
     async fn write(&self, changes: &[Change]) -> Result<Vec<StoredVersion>, StoreError> {
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut written = Vec::with_capacity(changes.len());
-        let mut pending = Vec::with_capacity(changes.len());
+        // Each statement is a round trip to sqlx's worker thread, which costs more than SQLite's
+        // own work on a row: a batch of pages (two records each) is written with a handful of
+        // multi-row statements rather than six statements per record.
+        let mut heads = current_heads(&mut transaction, changes).await?;
+        let mut rows = Vec::with_capacity(changes.len());
         for change in changes {
-            let kind = change.kind.as_str();
-            let id = change.id.to_string();
-            let current: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM record_heads WHERE kind = ? AND id = ?")
-                    .bind(kind)
-                    .bind(&id)
-                    .fetch_optional(&mut *transaction)
-                    .await?;
-            let actual = current.unwrap_or(0) as u32;
+            let actual = heads
+                .get(&(change.kind, change.id))
+                .map_or(0, |(version, _)| *version);
             if actual != change.expected_version {
                 return Err(StoreError::Conflict {
                     kind: change.kind,
@@ -305,64 +356,117 @@ impl Store for SqliteStore {
             }
             let version = actual + 1;
             let deleted = change.body.is_none();
+            heads.insert((change.kind, change.id), (version, deleted));
             let (public, sensitive) = split_body(change)?;
-            let recorded_at = to_micros(change.at);
-            sqlx::query(
-                "INSERT INTO record_versions (kind, id, version, deleted, body, sensitive, actor, recorded_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(kind)
-            .bind(&id)
-            .bind(i64::from(version))
-            .bind(deleted)
-            .bind(&public)
-            .bind(&sensitive)
-            .bind(&change.actor)
-            .bind(recorded_at)
-            .execute(&mut *transaction)
-            .await?;
-            sqlx::query(
-                "INSERT INTO record_heads (kind, id, version, deleted) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted",
-            )
-            .bind(kind)
-            .bind(&id)
-            .bind(i64::from(version))
-            .bind(deleted)
-            .execute(&mut *transaction)
-            .await?;
-            sqlx::query("INSERT INTO outbox (kind, id, version, deleted) VALUES (?, ?, ?, ?)")
-                .bind(kind)
-                .bind(&id)
-                .bind(i64::from(version))
-                .bind(deleted)
-                .execute(&mut *transaction)
-                .await?;
-            sqlx::query("DELETE FROM record_refs WHERE kind = ? AND id = ?")
-                .bind(kind)
-                .bind(&id)
-                .execute(&mut *transaction)
-                .await?;
-            for (target_kind, target_id) in references_of(change.kind, change.body.as_ref()) {
-                sqlx::query(
-                    "INSERT INTO record_refs (kind, id, target_kind, target_id) VALUES (?, ?, ?, ?)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(kind)
-                .bind(&id)
-                .bind(target_kind.as_str())
-                .bind(target_id.to_string())
-                .execute(&mut *transaction)
-                .await?;
-            }
-            let stored = StoredVersion {
-                kind: change.kind,
-                id: change.id,
+            rows.push(VersionRow {
+                change,
+                id: change.id.to_string(),
                 version,
                 deleted,
-                body: join_body(public.as_deref(), sensitive.as_deref())?,
-                actor: change.actor.clone(),
-                recorded_at: from_micros(recorded_at)?,
+                public,
+                sensitive,
+                recorded_at: to_micros(change.at),
+            });
+        }
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut insert: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "INSERT INTO record_versions (kind, id, version, deleted, body, sensitive, actor, recorded_at) ",
+            );
+            insert.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(row.change.kind.as_str())
+                    .push_bind(&row.id)
+                    .push_bind(i64::from(row.version))
+                    .push_bind(row.deleted)
+                    .push_bind(&row.public)
+                    .push_bind(&row.sensitive)
+                    .push_bind(&row.change.actor)
+                    .push_bind(row.recorded_at);
+            });
+            insert.build().execute(&mut *transaction).await?;
+            let mut outbox: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("INSERT INTO outbox (kind, id, version, deleted) ");
+            outbox.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(row.change.kind.as_str())
+                    .push_bind(&row.id)
+                    .push_bind(i64::from(row.version))
+                    .push_bind(row.deleted);
+            });
+            outbox.build().execute(&mut *transaction).await?;
+        }
+        // Heads and references follow each record's last change in the batch.
+        let mut last: Vec<&VersionRow<'_>> = Vec::with_capacity(rows.len());
+        {
+            let mut seen = std::collections::HashSet::with_capacity(rows.len());
+            for row in rows.iter().rev() {
+                if seen.insert((row.change.kind, row.change.id)) {
+                    last.push(row);
+                }
+            }
+            last.reverse();
+        }
+        let mut references = Vec::new();
+        for chunk in last.chunks(ROWS_PER_STATEMENT) {
+            let mut upsert: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("INSERT INTO record_heads (kind, id, version, deleted) ");
+            upsert.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(row.change.kind.as_str())
+                    .push_bind(&row.id)
+                    .push_bind(i64::from(row.version))
+                    .push_bind(row.deleted);
+            });
+            upsert.push(
+                " ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted",
+            );
+            upsert.build().execute(&mut *transaction).await?;
+            let mut kinds: Vec<RecordKind> = chunk.iter().map(|row| row.change.kind).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            for kind in kinds {
+                let mut delete: QueryBuilder<'_, Sqlite> =
+                    QueryBuilder::new("DELETE FROM record_refs WHERE kind = ");
+                delete.push_bind(kind.as_str()).push(" AND id IN (");
+                let mut separated = delete.separated(", ");
+                for row in chunk.iter().filter(|row| row.change.kind == kind) {
+                    separated.push_bind(&row.id);
+                }
+                delete.push(")");
+                delete.build().execute(&mut *transaction).await?;
+            }
+            for row in chunk {
+                for (target_kind, target_id) in
+                    references_of(row.change.kind, row.change.body.as_ref())
+                {
+                    references.push((row.change.kind, &row.id, target_kind, target_id.to_string()));
+                }
+            }
+        }
+        for chunk in references.chunks(ROWS_PER_STATEMENT) {
+            let mut insert: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new("INSERT INTO record_refs (kind, id, target_kind, target_id) ");
+            insert.push_values(chunk, |mut values, (kind, id, target_kind, target_id)| {
+                values
+                    .push_bind(kind.as_str())
+                    .push_bind(*id)
+                    .push_bind(target_kind.as_str())
+                    .push_bind(target_id);
+            });
+            insert.push(" ON CONFLICT DO NOTHING");
+            insert.build().execute(&mut *transaction).await?;
+        }
+        let mut written = Vec::with_capacity(rows.len());
+        let mut pending = Vec::with_capacity(rows.len());
+        for row in rows {
+            let stored = StoredVersion {
+                kind: row.change.kind,
+                id: row.change.id,
+                version: row.version,
+                deleted: row.deleted,
+                body: join_body(row.public.as_deref(), row.sensitive.as_deref())?,
+                actor: row.change.actor.clone(),
+                recorded_at: from_micros(row.recorded_at)?,
             };
             pending.push(PendingLeaf::for_stored(&stored));
             written.push(stored);
@@ -880,25 +984,45 @@ impl Store for SqliteStore {
         if outcomes.is_empty() {
             return Ok(0);
         }
+        // A job named twice ends as its last outcome says.
+        let mut last: Vec<(String, JobFinish<'_>)> = Vec::with_capacity(outcomes.len());
+        {
+            let mut seen = std::collections::HashSet::with_capacity(outcomes.len());
+            for (id, outcome) in outcomes.iter().rev() {
+                if seen.insert(*id) {
+                    last.push((id.to_string(), JobFinish::of(outcome)));
+                }
+            }
+        }
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut found = 0;
-        for (id, outcome) in outcomes {
-            let finish = JobFinish::of(outcome);
-            let result = sqlx::query(
-                "UPDATE jobs SET state = ?, not_before = COALESCE(?, not_before),
-                     last_error = COALESCE(?, last_error), finished_at = ?,
-                     result = COALESCE(?, result), lease_until = NULL
-                 WHERE id = ?",
-            )
-            .bind(finish.state)
-            .bind(finish.not_before)
-            .bind(finish.last_error)
-            .bind(finish.finished_at)
-            .bind(finish.result)
-            .bind(id.to_string())
-            .execute(&mut *transaction)
-            .await?;
-            found += result.rows_affected();
+        // One statement per chunk rather than one per job (see `write`).
+        for chunk in last.chunks(ROWS_PER_STATEMENT) {
+            let mut update: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "WITH finished (id, state, not_before, last_error, finished_at, result) AS (",
+            );
+            update.push_values(chunk, |mut values, (id, finish)| {
+                values
+                    .push_bind(id)
+                    .push_bind(finish.state)
+                    .push_bind(finish.not_before)
+                    .push_bind(finish.last_error)
+                    .push_bind(finish.finished_at)
+                    .push_bind(finish.result.as_deref());
+            });
+            update.push(
+                ") UPDATE jobs SET state = finished.state,
+                     not_before = COALESCE(finished.not_before, jobs.not_before),
+                     last_error = COALESCE(finished.last_error, jobs.last_error),
+                     finished_at = finished.finished_at,
+                     result = COALESCE(finished.result, jobs.result), lease_until = NULL
+                 FROM finished WHERE jobs.id = finished.id",
+            );
+            found += update
+                .build()
+                .execute(&mut *transaction)
+                .await?
+                .rows_affected();
         }
         transaction.commit().await?;
         Ok(found)

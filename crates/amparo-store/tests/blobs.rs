@@ -254,3 +254,27 @@ async fn put_file_of_a_missing_path_names_the_path() {
     }
     assert_eq!(listed_keys(&store).await, Vec::new());
 }
+
+#[tokio::test]
+async fn blobs_stored_unsynced_are_the_same_once_made_durable() {
+    let (dir, store) = local_store(SECRET);
+    let contents: Vec<Vec<u8>> = (0..20).map(|n| pseudo_random(3000, 2 * n + 1)).collect();
+    let mut keys = Vec::new();
+    for bytes in &contents {
+        let info = store.put_bytes_unsynced(bytes).await.expect("stored");
+        assert_eq!(info, store.info_for(bytes), "named as put_bytes names it");
+        keys.push(info.key);
+    }
+    store.make_durable(&keys).await.expect("flushed");
+    store.make_durable(&[]).await.expect("nothing to flush");
+    for (key, bytes) in keys.iter().zip(&contents) {
+        assert_eq!(
+            std::fs::read(object_file(dir.path(), key)).expect("the blob's file"),
+            *bytes
+        );
+        assert_eq!(store.get(key).await.expect("read"), *bytes);
+    }
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(listed_keys(&store).await, sorted);
+}

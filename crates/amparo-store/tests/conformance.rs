@@ -552,6 +552,34 @@ async fn references_follow_the_current_version(store: &dyn Store) -> Outcome {
     )
     .await?;
     assert_eq!(ids(&of(first).await?), [periods[0]]);
+
+    // Changed twice in one batch, a record's references are those of its last change.
+    store
+        .write(&[
+            change(
+                RecordKind::CustodyPeriod,
+                periods[2],
+                1,
+                Some(custody(first, "removed")),
+            ),
+            change(
+                RecordKind::CustodyPeriod,
+                periods[2],
+                2,
+                Some(custody(second, "removed")),
+            ),
+            change(
+                RecordKind::CustodyPeriod,
+                periods[0],
+                3,
+                Some(custody(second, "removed")),
+            ),
+        ])
+        .await?;
+    assert!(of(first).await?.is_empty());
+    let mut want = periods.clone();
+    want.sort();
+    assert_eq!(ids(&of(second).await?), want);
     Ok(())
 }
 
