@@ -1,6 +1,7 @@
-//! Amparo's use cases: records, captures, custody timelines, users, export and import, the
-//! demo, garbage collection. This is the one place where access is decided: the server and the
-//! CLI call these functions with an [`Actor`] and never reach the store themselves.
+//! Amparo's use cases: records, captures, custody timelines, suggestions and their review,
+//! users, export and import, the demo, garbage collection. This is the one place where access
+//! is decided: the server and the CLI call these functions with an [`Actor`] and never reach
+//! the store themselves.
 
 mod actor;
 mod auth;
@@ -21,6 +22,7 @@ mod media;
 mod pages;
 mod query;
 mod records;
+pub mod review;
 mod tokens;
 mod views;
 
@@ -46,6 +48,10 @@ pub use media::sniff_media_type;
 pub use pages::{DocumentCluster, MIN_WORDS_FOR_NEAR_COPIES};
 pub use query::{DEFAULT_PAGE_SIZE, Filter, MAX_PAGE_SIZE, Page, RecordQuery, filters_for};
 pub use records::{Versioned, VersionedRecord};
+pub use review::{
+    BulkReport, Candidate, DEFAULT_CONFIDENT, Decision, DecisionOutcome, PendingReport,
+    ProcessReport,
+};
 pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
 pub use views::{ListPage, PresentStatus};
 

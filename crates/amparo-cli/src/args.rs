@@ -125,6 +125,29 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Review what Amparo found in a document's text: list its suggestions, find them,
+    /// accept the confident ones (docs/review.md).
+    Review {
+        /// The document's id (omit with --pending).
+        #[arg(required_unless_present = "pending")]
+        document: Option<uuid::Uuid>,
+        /// Find suggestions in the document first (again: only what is new is added).
+        #[arg(long)]
+        process: bool,
+        /// Link the confident person, organization and place suggestions whose best
+        /// candidate is clearly the one; the rest is left for a person.
+        #[arg(long)]
+        accept_confident: bool,
+        /// The confidence and candidate score from which --accept-confident links.
+        #[arg(long, default_value_t = amparo_app::DEFAULT_CONFIDENT, value_name = "SCORE")]
+        threshold: f32,
+        /// Process up to N documents that were never processed, instead of one document.
+        #[arg(long, value_name = "N", conflicts_with = "document")]
+        pending: Option<usize>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure throughput and latency on a generated installation.
     Bench {
         #[command(subcommand)]
@@ -404,6 +427,12 @@ impl Command {
             | Command::Import { .. }
             | Command::User { .. } => true,
             Command::Feed { command } => matches!(command, FeedCommand::Poll { .. }),
+            Command::Review {
+                process,
+                accept_confident,
+                pending,
+                ..
+            } => *process || *accept_confident || pending.is_some(),
             Command::Record { command } => matches!(
                 command,
                 RecordCommand::Create { .. }

@@ -10,6 +10,7 @@ mod inspect_text;
 mod log;
 mod progress;
 mod records;
+mod review;
 mod serve;
 mod transfer;
 
@@ -194,6 +195,27 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
         Command::Feed { command } => {
             let app = open(cli, opened).await?;
             return feeds::run(app, &actor, command).await;
+        }
+        Command::Review {
+            document,
+            process,
+            accept_confident,
+            threshold,
+            pending,
+            json,
+        } => {
+            let app = open(cli, opened).await?;
+            let options = review::Options {
+                process: *process,
+                accept_confident: *accept_confident,
+                threshold: *threshold,
+                json: *json,
+            };
+            match (pending, document) {
+                (Some(limit), _) => review::pending(app, &actor, *limit, *json).await?,
+                (None, Some(document)) => review::run(app, &actor, *document, &options).await?,
+                (None, None) => anyhow::bail!("name a document, or give --pending N"),
+            }
         }
         Command::Gc { min_age } => {
             let app = open(cli, opened).await?;

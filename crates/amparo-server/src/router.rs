@@ -50,6 +50,8 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/feeds.opml"),
     ("GET", "/feeds/{id}"),
     ("GET", "/documents/{id}"),
+    ("GET", "/documents/{id}/review"),
+    ("GET", "/review"),
     ("GET", "/log"),
     ("GET", "/records"),
     ("GET", "/records/{kind}"),
@@ -72,6 +74,9 @@ pub const FORM_ROUTES: &[(&str, &str)] = &[
     ("POST", "/feeds/{id}/poll"),
     ("POST", "/feeds/{id}/retry"),
     ("POST", "/feeds/{id}/remove"),
+    ("POST", "/documents/{id}/review/process"),
+    ("POST", "/documents/{id}/review/accept-confident"),
+    ("POST", "/suggestions/{id}/decide"),
     ("POST", "/records/{kind}/new"),
     ("POST", "/records/{kind}/{id}/edit"),
 ];
@@ -119,6 +124,17 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/{id}/retry", post(pages::retry_pages))
         .route("/feeds/{id}/remove", post(pages::remove_feed))
         .route("/documents/{id}", get(pages::document_page))
+        .route("/documents/{id}/review", get(pages::review_page))
+        .route(
+            "/documents/{id}/review/process",
+            post(pages::process_document),
+        )
+        .route(
+            "/documents/{id}/review/accept-confident",
+            post(pages::review_accept_confident),
+        )
+        .route("/review", get(pages::review_queue_page))
+        .route("/suggestions/{id}/decide", post(pages::decide_suggestion))
         .route("/log", get(pages::log_page))
         .route("/records", get(forms::kinds_page))
         .route("/records/{kind}", get(forms::records_page))

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use amparo_app::installation::{self, InitOptions, init};
 use amparo_app::{Actor, App, NewFeed};
-use amparo_model::records::{Document, Role};
+use amparo_model::records::{Document, Role, Suggestion, SuggestionKind, SuggestionStatus};
 use amparo_model::{CaptureId, DocumentId};
 use amparo_server::api::{API_ROUTES, PUBLIC_API_ROUTES, is_public};
 use amparo_server::{AppState, router};
@@ -352,6 +352,27 @@ async fn every_route_answers_a_token() {
         .to_string();
     let (_, copy) = document_pair(api.app(), Uuid::parse_str(&capture_id).unwrap()).await;
     let document_id = copy.to_string();
+    // A suggestion to decide (the short text may hold no finding of its own).
+    let suggestion_id = api
+        .app()
+        .create(
+            &cli,
+            Suggestion {
+                document_id: DocumentId(copy),
+                kind: SuggestionKind::Place,
+                start: 34,
+                end: 50,
+                text: "detention center".to_owned(),
+                confidence: 0.5,
+                proposal: json!({}),
+                status: SuggestionStatus::Pending,
+                accepted_into: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id
+        .to_string();
     let mut answered = BTreeSet::new();
     for (method, template) in API_ROUTES {
         let id = if template.starts_with("/api/v1/captures/") {
@@ -363,6 +384,8 @@ async fn every_route_answers_a_token() {
             &feed_id
         } else if template.starts_with("/api/v1/documents/") {
             &document_id
+        } else if template.starts_with("/api/v1/suggestions/") {
+            &suggestion_id
         } else {
             &person_id
         };
@@ -392,6 +415,13 @@ async fn every_route_answers_a_token() {
                     true,
                 ))
                 .await
+            }
+            ("POST", "/api/v1/suggestions/{id}/decision") => {
+                let body = json!({"action": "reject"});
+                api.call(Method::POST, &path, &api.admin, Some(&body)).await
+            }
+            ("POST", template) if template.starts_with("/api/v1/documents/") => {
+                api.call(Method::POST, &path, &api.admin, None).await
             }
             ("POST", "/api/v1/captures/url") => {
                 // Loopback is refused by the fetch policy: the route answers, the fetch fails.
@@ -432,6 +462,12 @@ async fn every_route_answers_a_token() {
             ("POST", "/api/v1/captures/url") => StatusCode::BAD_GATEWAY,
             ("POST", "/api/v1/feeds/import") => StatusCode::OK,
             ("POST", template) if template.starts_with("/api/v1/feeds/") => StatusCode::OK,
+            ("POST", template)
+                if template.starts_with("/api/v1/documents/")
+                    || template.starts_with("/api/v1/suggestions/") =>
+            {
+                StatusCode::OK
+            }
             ("POST", _) => StatusCode::CREATED,
             _ => StatusCode::OK,
         };
@@ -1901,4 +1937,139 @@ async fn a_documents_cluster_has_its_original_and_copies() {
         assert_eq!(copies[0]["id"], copy.to_string());
         assert_eq!(copies[0]["record"]["duplicate_of"], original.to_string());
     }
+}
+
+/// Issue 6, part 3: a document's suggestions through the API: processing, listing (no real
+/// name for a viewer), one decision, bulk acceptance, and who may do what.
+#[tokio::test]
+async fn suggestions_are_processed_listed_and_decided() {
+    let api = test_api().await;
+    let cli = Actor::cli("tester");
+    let perez = api
+        .app()
+        .create(
+            &cli,
+            amparo_model::records::Person {
+                sensitive: Some(amparo_model::records::PersonSensitive {
+                    full_name: "José Gregorio Pérez Rodríguez".to_owned(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let capture = api
+        .send(upload_request(
+            Some(&api.admin),
+            multipart("a.txt", b"article", &[]),
+            true,
+        ))
+        .await;
+    let capture_id = Uuid::parse_str(capture.json()["id"].as_str().unwrap()).unwrap();
+    let document = api
+        .app()
+        .create(
+            &cli,
+            Document {
+                capture_id: CaptureId(capture_id),
+                language: Some("en".to_owned()),
+                text: "Jose G. Perez was deported to El Salvador on March 15, 2025.".to_owned(),
+                ..Document::default()
+            },
+        )
+        .await
+        .unwrap();
+    let base = format!("/api/v1/documents/{}/suggestions", document.id);
+
+    let refused = api.call(Method::POST, &base, &api.viewer, None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "forbidden");
+    let processed = api.call(Method::POST, &base, &api.admin, None).await;
+    assert_eq!(processed.status, StatusCode::OK);
+    assert!(processed.json()["created"].as_u64().unwrap() >= 3);
+
+    let listed = api.call(Method::GET, &base, &api.viewer, None).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&listed.body).into_owned();
+    assert!(
+        !text.contains("Rodr") && !text.contains("Gregorio"),
+        "{text}"
+    );
+    let items = listed.json()["items"].as_array().unwrap().clone();
+    let mention = items
+        .iter()
+        .find(|item| item["kind"] == "person")
+        .expect("a person suggestion");
+    assert_eq!(mention["text"], "Jose G. Perez");
+    assert_eq!(mention["status"], "pending");
+    let candidate = &mention["proposal"]["candidates"][0];
+    assert_eq!(candidate["label"], perez.body.pseudonym.as_str());
+    assert_eq!(candidate["id"], perez.id.to_string());
+
+    let decision = format!(
+        "/api/v1/suggestions/{}/decision",
+        mention["id"].as_str().unwrap()
+    );
+    let body = json!({"action": "link", "kind": "person", "id": perez.id});
+    let refused = api
+        .call(Method::POST, &decision, &api.viewer, Some(&body))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let decided = api
+        .call(Method::POST, &decision, &api.admin, Some(&body))
+        .await;
+    assert_eq!(decided.status, StatusCode::OK);
+    let outcome = decided.json();
+    assert_eq!(outcome["suggestion"]["status"], "accepted");
+    assert_eq!(outcome["record"]["id"], perez.id.to_string());
+    let information = outcome["information_id"].as_str().unwrap();
+    let information = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/records/information/{information}"),
+            &api.admin,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        information["record"]["source"],
+        json!({"kind": "document", "id": document.id})
+    );
+    let again = api
+        .call(Method::POST, &decision, &api.admin, Some(&body))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.code(), "not_allowed");
+    let unknown = api
+        .call(
+            Method::POST,
+            &decision,
+            &api.admin,
+            Some(&json!({"action": "merge"})),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let bulk = format!("{base}/accept-confident");
+    let wrong = api
+        .call(
+            Method::POST,
+            &bulk,
+            &api.admin,
+            Some(&json!({"threshold": 2})),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.code(), "invalid_query");
+    let report = api.call(Method::POST, &bulk, &api.admin, None).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let report = report.json();
+    assert_eq!(report["linked"], json!([]));
+    assert_eq!(
+        report["left"].as_array().unwrap().len(),
+        items.len() - 1,
+        "{report}"
+    );
 }

@@ -534,7 +534,7 @@ async fn every_page_of_the_demo_renders_in_both_languages() {
                 "/cases/{id}" => case,
                 "/proceedings/{id}" => proceeding,
                 "/feeds/{id}" => feeds.feed,
-                "/documents/{id}" => feeds.copy,
+                "/documents/{id}" | "/documents/{id}/review" => feeds.copy,
                 _ => capture,
             };
             let path = route.replace("{id}", &id.to_string());
@@ -2092,4 +2092,162 @@ async fn a_polled_feed_lists_its_pages_and_links_a_copy_to_its_original() {
         document.body
     );
     assert!(document.body.contains("Relatives of the men held"));
+}
+
+/// Issue 6, part 3: the review page marks what was found in the text, offers each candidate
+/// as a button, records a decision by a plain form, and shows a viewer no forms and no real
+/// name.
+#[tokio::test]
+async fn a_document_is_reviewed_through_plain_forms() {
+    let installation = installation().await;
+    let admin = Actor::cli("tester");
+    let person = installation
+        .app
+        .create(
+            &admin,
+            Person {
+                sensitive: Some(PersonSensitive {
+                    full_name: "José Gregorio Pérez Rodríguez".to_owned(),
+                    ..PersonSensitive::default()
+                }),
+                ..Person::default()
+            },
+        )
+        .await
+        .unwrap();
+    let capture = installation
+        .app
+        .capture_bytes(
+            &admin,
+            "article.txt",
+            Some("text/plain"),
+            b"article",
+            amparo_app::CaptureOptions::default(),
+        )
+        .await
+        .unwrap();
+    let document = installation
+        .app
+        .create(
+            &admin,
+            Document {
+                capture_id: CaptureId(capture.id),
+                title: "Deported".to_owned(),
+                language: Some("en".to_owned()),
+                text: "Jose G. Perez was deported to El Salvador.\n\nHe was tortured there, his mother said."
+                    .to_owned(),
+                ..Document::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (_, viewer_password) = installation
+        .app
+        .create_user(&admin, "vera", Role::Viewer)
+        .await
+        .unwrap();
+    let state = AppState::new(installation.app.clone());
+    let review = format!("/documents/{}/review", document.id);
+    let mut browser = Browser::new(&state);
+    browser.sign_in("admin", &installation.admin_password).await;
+
+    let page = browser.get(&format!("/documents/{}", document.id)).await;
+    assert!(page.body.contains(&format!("href=\"{review}\"")));
+    let page = browser.get(&review).await;
+    assert_eq!(page.status, StatusCode::OK);
+    check_page(&review, &page.body, "en");
+    assert!(page.body.contains("Find suggestions"), "{}", page.body);
+    let csrf = hidden_field(&page.body, "csrf");
+    let answer = browser
+        .post(&format!("{review}/process"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(
+        answer
+            .location()
+            .starts_with(&format!("{review}?done=processed"))
+    );
+
+    for lang in ["es", "en"] {
+        browser.accept_language = Some(lang);
+        let page = browser.get(&review).await;
+        check_page(&review, &page.body, lang);
+    }
+    let page = browser.get(&review).await;
+    assert!(
+        page.body
+            .contains("<mark class=\"kind-person\">Jose G. Perez</mark>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<mark class=\"kind-place\">El Salvador</mark>")
+    );
+    // The administrator may see real names: beside the code, never instead of it.
+    let button = format!(
+        "Link to {} — José Gregorio Pérez Rodríguez (",
+        person.body.pseudonym
+    );
+    assert!(page.body.contains(&button), "{}", page.body);
+    assert!(page.body.contains("Accept all confident"));
+    let suggestions = installation
+        .app
+        .suggestions(&admin, document.id)
+        .await
+        .unwrap();
+    let mention = suggestions
+        .iter()
+        .find(|s| s.body.kind == amparo_model::records::SuggestionKind::Person)
+        .unwrap();
+    let choice = format!("link:person:{}", person.id);
+    let answer = browser
+        .post(
+            &format!("/suggestions/{}/decide", mention.id),
+            &[
+                ("csrf", &csrf),
+                ("choice", &choice),
+                ("name", ""),
+                ("other", ""),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert!(answer.location().contains("done=linked"));
+    let page = browser.get(&review).await;
+    assert!(page.body.contains(&format!(
+        "<a href=\"/persons/{}\">{}</a>",
+        person.id, person.body.pseudonym
+    )));
+    // A pseudonym code typed in "another record" links too, and a wrong one is refused.
+    let place = suggestions
+        .iter()
+        .find(|s| s.body.kind == amparo_model::records::SuggestionKind::Place)
+        .unwrap();
+    let answer = browser
+        .post(
+            &format!("/suggestions/{}/decide", place.id),
+            &[("csrf", &csrf), ("choice", "other"), ("other", "P-9999")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+
+    let mut viewer = Browser::new(&state);
+    viewer.sign_in("vera", &viewer_password).await;
+    let page = viewer.get(&review).await;
+    assert_eq!(page.status, StatusCode::OK);
+    check_page(&review, &page.body, "en");
+    assert!(!page.body.contains("/decide\""), "no forms for a viewer");
+    assert!(!page.body.contains("Gregorio") && !page.body.contains("Rodr"));
+    let csrf = hidden_field(&page.body, "csrf");
+    let answer = viewer
+        .post(
+            &format!("/suggestions/{}/decide", place.id),
+            &[("csrf", &csrf), ("choice", "reject")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let queue = viewer.get("/review").await;
+    check_page("/review", &queue.body, "en");
+    assert!(queue.body.contains(&format!("href=\"{review}\"")));
 }

@@ -202,6 +202,10 @@ pub enum ClaimRef {
     Person(PersonId),
     /// A custody period.
     CustodyPeriod(CustodyPeriodId),
+    /// An organization's record (that the source names it, as a review of its text found).
+    Organization(OrganizationId),
+    /// A place's record (that the source names it, as a review of its text found).
+    Place(PlaceId),
 }
 
 /// Links a source to a claim it supports, with how reliable it is: every claim shows its sources.
@@ -249,6 +253,8 @@ impl Fields for Information {
             ClaimRef::Act(id) => Reference::new("claim", RecordKind::Act, id),
             ClaimRef::Person(id) => Reference::new("claim", RecordKind::Person, id),
             ClaimRef::CustodyPeriod(id) => Reference::new("claim", RecordKind::CustodyPeriod, id),
+            ClaimRef::Organization(id) => Reference::new("claim", RecordKind::Organization, id),
+            ClaimRef::Place(id) => Reference::new("claim", RecordKind::Place, id),
         };
         vec![source, claim]
     }

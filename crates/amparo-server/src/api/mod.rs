@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: records of every type, captures, custody timelines, feed
-//! subscriptions and document clusters, the evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
+//! subscriptions and document clusters, a document's suggestions and their review, the
+//! evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
 //! [`routes`] is built from that list, so the document and the router cannot drift apart.
 //!
 //! Clients authenticate with `Authorization: Bearer <token>` (`amparo token create`) or a
@@ -14,6 +15,7 @@ mod feeds;
 pub(crate) mod log;
 mod openapi;
 mod records;
+pub(crate) mod review;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -51,6 +53,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/feeds/{id}/poll"),
     ("DELETE", "/api/v1/feeds/{id}"),
     ("GET", "/api/v1/documents/{id}/cluster"),
+    ("GET", "/api/v1/documents/{id}/suggestions"),
+    ("POST", "/api/v1/documents/{id}/suggestions"),
+    (
+        "POST",
+        "/api/v1/documents/{id}/suggestions/accept-confident",
+    ),
+    ("POST", "/api/v1/suggestions/{id}/decision"),
     ("GET", "/api/v1/log/checkpoint"),
     ("GET", "/api/v1/log/proof/inclusion"),
     ("GET", "/api/v1/log/proof/consistency"),
@@ -101,6 +110,12 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/api/v1/feeds/{id}/poll") => post(feeds::poll),
         ("DELETE", "/api/v1/feeds/{id}") => delete(feeds::remove),
         ("GET", "/api/v1/documents/{id}/cluster") => get(feeds::cluster),
+        ("GET", "/api/v1/documents/{id}/suggestions") => get(review::list),
+        ("POST", "/api/v1/documents/{id}/suggestions") => post(review::process),
+        ("POST", "/api/v1/documents/{id}/suggestions/accept-confident") => {
+            post(review::accept_confident)
+        }
+        ("POST", "/api/v1/suggestions/{id}/decision") => post(review::decide),
         ("GET", "/api/v1/log/checkpoint") => get(log::checkpoint),
         ("GET", "/api/v1/log/proof/inclusion") => get(log::inclusion_proof),
         ("GET", "/api/v1/log/proof/consistency") => get(log::consistency_proof),

@@ -524,6 +524,93 @@ fn operation(method: &str, path: &str) -> Value {
                 "A document's near-duplicate cluster: the first-seen original and its copies",
             )
         }
+        ("GET", "/api/v1/documents/{id}/suggestions") => {
+            responses.insert(
+                "200".into(),
+                json_response("The document's suggestions in text order", "SuggestionList"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such document (`not_found`)"),
+            );
+            (
+                "documentSuggestions",
+                "What was found in a document's text, for review",
+            )
+        }
+        ("POST", "/api/v1/documents/{id}/suggestions") => {
+            responses.insert(
+                "200".into(),
+                json_response("What processing did", "ProcessReport"),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such document (`not_found`)"),
+            );
+            (
+                "processDocument",
+                "Read a document and add what is new as suggestions; decisions made stay",
+            )
+        }
+        ("POST", "/api/v1/documents/{id}/suggestions/accept-confident") => {
+            request_body = Some(json!({
+                "required": false,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"threshold": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.9}}
+                }}}
+            }));
+            responses.insert(
+                "200".into(),
+                json_response("What was linked and what is left", "BulkReport"),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such document (`not_found`)"),
+            );
+            (
+                "acceptConfident",
+                "Link the confident name suggestions that have a clear best candidate",
+            )
+        }
+        ("POST", "/api/v1/suggestions/{id}/decision") => {
+            request_body = Some(json!({
+                "required": true,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}
+            }));
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "The suggestion as decided and what was written",
+                    "DecisionOutcome",
+                ),
+            );
+            responses.insert(
+                "403".into(),
+                error_response("The actor may not write (`forbidden`, `csrf_failed`)"),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("No such suggestion or record (`not_found`)"),
+            );
+            responses.insert(
+                "409".into(),
+                error_response("Already decided, or the record does not fit (`not_allowed`)"),
+            );
+            responses.insert(
+                "422".into(),
+                error_response("The decision or the record made from it is invalid"),
+            );
+            ("decideSuggestion", "Link, create or reject one suggestion")
+        }
         _ => ("unknown", "Undocumented route"),
     };
     let mut operation = json!({
@@ -550,10 +637,16 @@ pub fn document() -> Value {
     ) {
         schemas.extend(more);
     }
+    if let (Some(schemas), Value::Object(more)) = (
+        document["components"]["schemas"].as_object_mut(),
+        review_schemas(),
+    ) {
+        schemas.extend(more);
+    }
     document
 }
 
-/// The document without the schemas of [`feed_schemas`].
+/// The document without the schemas of [`feed_schemas`] and [`review_schemas`].
 fn base_document() -> Value {
     let mut paths = Map::new();
     for (method, path) in API_ROUTES {
@@ -784,6 +877,85 @@ fn feed_schemas() -> Value {
             "properties": {
                 "original": {"$ref": "#/components/schemas/VersionedRecord"},
                 "copies": {"type": "array", "items": {"$ref": "#/components/schemas/VersionedRecord"}}
+            }
+        }
+    })
+}
+
+/// The schemas of suggestions and their review.
+fn review_schemas() -> Value {
+    json!({
+        "Suggestion": {
+            "type": "object",
+            "description": "A finding in a document's text; offsets are in characters. For persons, candidates are labelled by pseudonym code only",
+            "required": ["id", "version", "document_id", "kind", "start", "end", "text", "confidence", "proposal", "status"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "version": {"type": "integer"},
+                "document_id": {"type": "string", "format": "uuid"},
+                "kind": {"type": "string", "enum": ["person", "organization", "place", "date", "count", "quote", "post", "violation"]},
+                "start": {"type": "integer"},
+                "end": {"type": "integer"},
+                "text": {"type": "string"},
+                "confidence": {"type": "number"},
+                "proposal": {
+                    "type": "object",
+                    "description": "candidates [{kind, id, label, score}], new {kind, name, term, builtin}, the normalized value (date value and precision, count value, quote speaker, violation term and sentence, post fields), remembered_from",
+                },
+                "status": {"type": "string", "enum": ["pending", "accepted", "rejected"]},
+                "accepted_into": {"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"}}}
+            }
+        },
+        "SuggestionList": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}
+        },
+        "ProcessReport": {
+            "type": "object",
+            "required": ["document_id", "document_version", "created", "existing", "remembered", "truncated", "problems"],
+            "properties": {
+                "document_id": {"type": "string", "format": "uuid"},
+                "document_version": {"type": "integer"},
+                "created": {"type": "integer"},
+                "existing": {"type": "integer", "description": "Suggestions kept from an earlier run"},
+                "remembered": {"type": "integer", "description": "New suggestions decided as the same mention was in the cluster"},
+                "truncated": {"type": "boolean"},
+                "problems": {"type": "array", "items": {"type": "string"}}
+            }
+        },
+        "BulkReport": {
+            "type": "object",
+            "required": ["linked", "carried_over", "left"],
+            "properties": {
+                "linked": {"type": "array", "items": {"type": "object", "properties": {
+                    "suggestion_id": {"type": "string", "format": "uuid"},
+                    "text": {"type": "string"},
+                    "record": {"type": "object", "properties": {"kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"}, "label": {"type": "string"}, "score": {"type": "number"}}}
+                }}},
+                "carried_over": {"type": "integer"},
+                "left": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "Suggestions still pending"}
+            }
+        },
+        "Decision": {
+            "type": "object",
+            "required": ["action"],
+            "description": "link: {kind, id} of a person, organization, place (names) or event (dates, counts, quotes, posts, violations); create: an optional corrected name; reject",
+            "properties": {
+                "action": {"type": "string", "enum": ["link", "create", "reject"]},
+                "kind": {"type": "string"},
+                "id": {"type": "string", "format": "uuid"},
+                "name": {"type": "string"}
+            }
+        },
+        "DecisionOutcome": {
+            "type": "object",
+            "required": ["suggestion", "carried_over"],
+            "properties": {
+                "suggestion": {"$ref": "#/components/schemas/Suggestion"},
+                "record": {"type": ["object", "null"], "properties": {"kind": {"type": "string"}, "id": {"type": "string", "format": "uuid"}}},
+                "information_id": {"type": ["string", "null"], "format": "uuid"},
+                "carried_over": {"type": "integer", "description": "Pending suggestions of the same mention decided the same way"}
             }
         }
     })

@@ -1,9 +1,10 @@
 //! A document's page: the text made from a captured page, in paragraphs, with passages in
 //! another language marked with their `lang` (so that screen readers switch voice), and its
-//! near-duplicate cluster: the first-seen original and its copies.
+//! near-duplicate cluster: the first-seen original and its copies, and a link to the review of
+//! what was found in the text.
 
 use amparo_app::{AppError, Versioned};
-use amparo_model::records::{Document, LanguagePassage};
+use amparo_model::records::{Document, LanguagePassage, SuggestionStatus};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -154,6 +155,8 @@ struct DocumentPage {
     has_passages: bool,
     original: Option<Member>,
     copies: Vec<Member>,
+    /// How many suggestions wait for review, in words.
+    review_pending: String,
 }
 
 fn language_name(i: I18n, code: &str) -> String {
@@ -198,6 +201,13 @@ async fn build(state: &AppState, page: &SignedIn, id: Uuid) -> Result<DocumentPa
         Err(AppError::NotFound { .. }) => None,
         Err(error) => return Err(error),
     };
+    let pending = state
+        .app
+        .suggestions(actor, id)
+        .await?
+        .iter()
+        .filter(|suggestion| suggestion.body.status == SuggestionStatus::Pending)
+        .count();
     let body = &document.body;
     let mut fields = Vec::new();
     if !body.byline.trim().is_empty() {
@@ -259,6 +269,7 @@ async fn build(state: &AppState, page: &SignedIn, id: Uuid) -> Result<DocumentPa
         has_passages,
         original,
         copies,
+        review_pending: i.tf("document.review_pending", &[("count", &pending)]),
     })
 }
 

@@ -10,6 +10,7 @@ mod feeds;
 mod legal;
 mod log;
 mod persons;
+mod review;
 
 pub use capture_new::{capture_form, capture_url, upload};
 pub use captures::{capture_bundle, capture_content, capture_page, captures_page};
@@ -23,6 +24,10 @@ pub use feeds::{
 pub use legal::{case_page, cases_page, proceeding_page, proceedings_page};
 pub use log::log_page;
 pub use persons::{person_page, persons_page};
+pub use review::{
+    accept_confident as review_accept_confident, decide as decide_suggestion,
+    process as process_document, queue_page as review_queue_page, review_page,
+};
 
 use amparo_app::Actor;
 use askama::Template;

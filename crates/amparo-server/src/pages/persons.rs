@@ -511,7 +511,7 @@ async fn build_person(app: &App, page: &SignedIn, id: uuid::Uuid) -> Result<Pers
                     ClaimRef::Person(other) => other.0 == target_id,
                     ClaimRef::CustodyPeriod(other) => other.0 == target_id,
                     ClaimRef::Act(other) => other.0 == target_id,
-                    ClaimRef::Event(_) => false,
+                    ClaimRef::Event(_) | ClaimRef::Organization(_) | ClaimRef::Place(_) => false,
                 };
                 if claimed {
                     claims.push((information.body, claim));
