@@ -64,6 +64,10 @@ pub struct PollerSettings {
     pub retry_base_seconds: u64,
     /// The longest wait before polling a failing feed again, in seconds.
     pub max_backoff_seconds: u64,
+    /// Whether `amparo serve` reads the documents it captures for suggestions (persons,
+    /// places, dates… for review) right after each poll, and on start those it stored but
+    /// never read (after a crash).
+    pub suggest: bool,
 }
 
 impl Default for PollerSettings {
@@ -77,6 +81,7 @@ impl Default for PollerSettings {
             max_attempts: 5,
             retry_base_seconds: 60,
             max_backoff_seconds: 6 * 3600,
+            suggest: true,
         }
     }
 }

@@ -192,6 +192,9 @@ pub struct PollReport {
     pub pages_retrying: u64,
     /// Pages given up, as (URL, what went wrong).
     pub pages_failed: Vec<(String, String)>,
+    /// The documents made from the pages captured, in the order they were stored (for
+    /// processing them into suggestions).
+    pub documents: Vec<Uuid>,
 }
 
 /// Progress of a poll, for a progress bar: (steps done, steps known).

@@ -592,12 +592,11 @@ impl App {
                 Ok(()) => {
                     outcomes.push((page.job.id, JobOutcome::Done { result, at: now() }));
                     report.pages_captured += 1;
-                    if page
-                        .document
-                        .as_ref()
-                        .is_some_and(|draft| draft.document.duplicate_of.is_some())
-                    {
-                        report.copies += 1;
+                    if let Some(draft) = &page.document {
+                        report.documents.push(draft.id);
+                        if draft.document.duplicate_of.is_some() {
+                            report.copies += 1;
+                        }
                     }
                 }
                 Err(error) => {

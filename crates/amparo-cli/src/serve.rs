@@ -66,16 +66,20 @@ async fn sign_checkpoints(app: App, mut stop: tokio::sync::oneshot::Receiver<()>
     }
 }
 
-/// Polls due feeds and fetches due pages every `feeds.poll_tick_seconds` until `stop` fires;
-/// a tick of 0 turns the poller off. The first tick comes at once, so that work a restart
-/// interrupted resumes without waiting.
+/// Polls due feeds and fetches due pages every `feeds.poll_tick_seconds` until `stop` fires,
+/// then reads the new documents for suggestions (`feeds.suggest`); a tick of 0 turns the
+/// poller off. The first tick comes at once, so that work a restart interrupted resumes
+/// without waiting.
 async fn poll_feeds(app: App, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let tick = app.settings().feeds.poll_tick_seconds;
     if tick == 0 {
         return;
     }
     let actor = Actor::system("feeds");
+    let reader = Actor::system("review");
     let options = amparo_app::PollOptions::default();
+    let mut pending: Vec<uuid::Uuid> = Vec::new();
+    let mut catch_up = true;
     let mut timer = tokio::time::interval(Duration::from_secs(tick));
     timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -88,23 +92,68 @@ async fn poll_feeds(app: App, mut stop: tokio::sync::oneshot::Receiver<()>) {
         // takes the work up again.
         tokio::select! {
             outcome = poll => match outcome {
-                Ok(report) if report.feeds_polled > 0 || report.pages_captured > 0 => {
-                    tracing::info!(
-                        feeds.polled = report.feeds_polled,
-                        feeds.failed = report.feeds_failed.len(),
-                        pages.captured = report.pages_captured,
-                        pages.copies = report.copies,
-                        pages.failed = report.pages_failed.len(),
-                        "polled feeds"
-                    );
+                Ok(report) => {
+                    if report.feeds_polled > 0 || report.pages_captured > 0 {
+                        tracing::info!(
+                            feeds.polled = report.feeds_polled,
+                            feeds.failed = report.feeds_failed.len(),
+                            pages.captured = report.pages_captured,
+                            pages.copies = report.copies,
+                            pages.failed = report.pages_failed.len(),
+                            "polled feeds"
+                        );
+                    }
+                    pending.extend(report.documents);
                 }
-                Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "feed polling failed; trying again at the next tick"),
             },
             _ = &mut stop => return,
         }
+        if !app.settings().feeds.suggest {
+            continue;
+        }
+        // Documents stored by this poll are read for suggestions now; on the first tick, also
+        // any an earlier run stored but never read. Stopping in the middle loses nothing: what
+        // was not read is found again by the next start's catch-up.
+        let reading = async {
+            if catch_up {
+                match app.suggest_pending(&reader, usize::MAX).await {
+                    Ok(report) if !report.processed.is_empty() => tracing::info!(
+                        documents = report.processed.len(),
+                        "read documents stored before this start for suggestions"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read earlier documents for suggestions")
+                    }
+                }
+                catch_up = false;
+            }
+            while !pending.is_empty() {
+                let batch: Vec<uuid::Uuid> =
+                    pending.drain(..pending.len().min(SUGGEST_BATCH)).collect();
+                match app.suggest_documents(&reader, &batch).await {
+                    Ok(reports) => tracing::info!(
+                        documents = reports.len(),
+                        suggestions = reports.iter().map(|report| report.created).sum::<usize>(),
+                        "read new documents for suggestions"
+                    ),
+                    Err(error) => tracing::warn!(
+                        %error,
+                        "could not read new documents for suggestions; they are read at the next start"
+                    ),
+                }
+            }
+        };
+        tokio::select! {
+            () = reading => {}
+            _ = &mut stop => return,
+        }
     }
 }
+
+/// Documents read for suggestions at once (the installation's names are read once per batch).
+const SUGGEST_BATCH: usize = 200;
 
 /// Serves `app` until a shutdown signal, signing checkpoints on a timer meanwhile and once more
 /// at the end, so that the last writes are covered too; polls feeds in the background.
