@@ -15,6 +15,7 @@ mod builtin;
 pub(crate) mod fx;
 mod similarity;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use fx::{FxHashMap, FxHashSet};
@@ -26,7 +27,7 @@ use serde::Serialize;
 pub use similarity::jaro_winkler;
 
 use crate::Language;
-use crate::text::{Doc, fold};
+use crate::text::{Doc, fold, fold_into};
 
 /// The lowest score [`Gazetteer::lookup`] returns. Scores mean:
 ///
@@ -143,6 +144,9 @@ struct Form {
 pub struct Gazetteer {
     entries: Vec<GazetteerEntry>,
     forms: Vec<Form>,
+    /// Each form's entry kind and number of words (not initials), apart from `forms` so that
+    /// ruling candidates out reads little memory.
+    form_meta: Vec<(NameKind, u8)>,
     /// Scan key (token keys joined by spaces) → forms.
     by_scan_key: FxHashMap<String, Vec<u32>>,
     /// First token key of a form → the most tokens of a form starting with it.
@@ -155,6 +159,9 @@ pub struct Gazetteer {
     postings: Vec<Vec<u32>>,
     /// A link word with one character deleted → word ids (for typos).
     deletes: FxHashMap<String, Vec<u32>>,
+    /// Link word id → the ids of the words [`Gazetteer::word_ids_near`] finds for it,
+    /// computed when entries are added (not on each look-up).
+    near: Vec<Vec<u32>>,
     /// First words of the persons' names.
     given: FxHashSet<String>,
     /// Last words of the persons' names.
@@ -190,6 +197,13 @@ impl Gazetteer {
         for entry in entries {
             self.add(entry);
         }
+        let mut near = vec![Vec::new(); self.postings.len()];
+        for (word, &id) in &self.vocab {
+            if let Some(slot) = near.get_mut(id as usize) {
+                *slot = self.word_ids_near(word);
+            }
+        }
+        self.near = near;
     }
 
     /// The entries.
@@ -232,7 +246,7 @@ impl Gazetteer {
         let mut seen = HashSet::new();
         for (name, alias) in names {
             let doc = Doc::new(&name, Language::En);
-            let keys = scan_keys(&doc);
+            let keys: Vec<String> = scan_keys(&doc).iter().map(str::to_owned).collect();
             if keys.is_empty() || !seen.insert(keys.join(" ")) {
                 continue;
             }
@@ -280,6 +294,9 @@ impl Gazetteer {
                     }
                 }
             }
+            let words = link.iter().filter(|token| !token.initial).count();
+            self.form_meta
+                .push((kind, u8::try_from(words).unwrap_or(u8::MAX)));
             self.forms.push(Form {
                 entry: index,
                 alias,
@@ -291,26 +308,28 @@ impl Gazetteer {
 
     /// The forms that have `word` or a word one letter (deleted, added, changed or swapped)
     /// away from it, sorted.
-    fn forms_with(&self, word: &str) -> Vec<u32> {
-        let mut ids: Vec<u32> = Vec::new();
-        if let Some(id) = self.vocab.get(word) {
-            ids.push(*id);
-        }
-        if word.chars().count() >= 4 {
-            if let Some(more) = self.deletes.get(word) {
-                ids.extend(more);
+    fn forms_with(&self, word: &str) -> Cow<'_, [u32]> {
+        let computed;
+        let ids: &[u32] = match self
+            .vocab
+            .get(word)
+            .and_then(|id| self.near.get(*id as usize))
+        {
+            Some(ids) => ids,
+            None => {
+                computed = self.word_ids_near(word);
+                &computed
             }
-            for deleted in deletions(word) {
-                if let Some(id) = self.vocab.get(&deleted) {
-                    ids.push(*id);
-                }
-                if let Some(more) = self.deletes.get(&deleted) {
-                    ids.extend(more);
-                }
-            }
+        };
+        // Each posting list is sorted and without repeats: one alone needs no sorting.
+        if let [id] = ids[..] {
+            return self
+                .postings
+                .get(id as usize)
+                .map_or(Cow::Borrowed(&[][..]), |posting| {
+                    Cow::Borrowed(&posting[..])
+                });
         }
-        ids.sort_unstable();
-        ids.dedup();
         let mut forms: Vec<u32> = ids
             .iter()
             .filter_map(|id| self.postings.get(*id as usize))
@@ -319,7 +338,36 @@ impl Gazetteer {
             .collect();
         forms.sort_unstable();
         forms.dedup();
-        forms
+        Cow::Owned(forms)
+    }
+
+    /// The ids of `word` and of the words one letter (deleted, added, changed or swapped)
+    /// away from it, sorted.
+    fn word_ids_near(&self, word: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = Vec::new();
+        if let Some(id) = self.vocab.get(word) {
+            ids.push(*id);
+        }
+        if word.chars().count() >= 4 {
+            if let Some(more) = self.deletes.get(word) {
+                ids.extend(more);
+            }
+            let mut deleted = String::with_capacity(word.len());
+            for (at, c) in word.char_indices() {
+                deleted.clear();
+                deleted.push_str(&word[..at]);
+                deleted.push_str(&word[at + c.len_utf8()..]);
+                if let Some(id) = self.vocab.get(deleted.as_str()) {
+                    ids.push(*id);
+                }
+                if let Some(more) = self.deletes.get(deleted.as_str()) {
+                    ids.extend(more);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     fn word_id(&mut self, word: &str) -> u32 {
@@ -343,17 +391,19 @@ impl Gazetteer {
     /// Finds the known names in `doc`: leftmost-longest, not overlapping, within a sentence,
     /// compared by [`token_key`] (`keys` are the doc's, from [`scan_keys`]) and written as the
     /// name is (an acronym in capitals, a capitalized word capitalized).
-    pub fn scan(&self, doc: &Doc, keys: &[String]) -> Vec<Hit> {
+    pub fn scan(&self, doc: &Doc, keys: &ScanKeys) -> Vec<Hit> {
         let mut hits = Vec::new();
         let count = doc.tokens.len().min(keys.len());
+        let mut key = String::new();
         let mut at = 0;
         while at < count {
-            let Some(&longest) = self.scan_first.get(&keys[at]) else {
+            let Some(&longest) = self.scan_first.get(keys.get(at)) else {
                 at += 1;
                 continue;
             };
             let sentence = doc.tokens[at].sentence;
-            let mut key = keys[at].clone();
+            key.clear();
+            key.push_str(keys.get(at));
             let mut best: Option<(usize, Vec<(usize, bool)>)> = None;
             for length in 1..=longest {
                 let last = at + length - 1;
@@ -362,7 +412,7 @@ impl Gazetteer {
                 }
                 if length > 1 {
                     key.push(' ');
-                    key.push_str(&keys[last]);
+                    key.push_str(keys.get(last));
                 }
                 let Some(forms) = self.by_scan_key.get(&key) else {
                     continue;
@@ -419,12 +469,12 @@ impl Gazetteer {
             words
         };
         // Each query word's forms (through the word itself or a one-letter typo), sorted.
-        let mut lists: Vec<Vec<u32>> = content
+        let mut lists: Vec<Cow<'_, [u32]>> = content
             .iter()
             .map(|word| self.forms_with(word))
             .filter(|forms| !forms.is_empty())
             .collect();
-        lists.sort_by_key(Vec::len);
+        lists.sort_by_key(|list| list.len());
         // A form sharing two words with the query is in one of the shorter lists: the
         // longest (a common given name or surname) only counts, it does not propose.
         // Very common words (more than COMMON_WORD forms) propose only when nothing rarer
@@ -437,19 +487,27 @@ impl Gazetteer {
         while proposing > 1 && lists[proposing - 1].len() > COMMON_WORD {
             proposing -= 1;
         }
-        let mut candidates: Vec<u32> = lists[..proposing].iter().flatten().copied().collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let mut hits: Vec<(u32, u32)> = candidates
-            .into_iter()
-            .map(|form| {
-                let shared = lists
-                    .iter()
-                    .filter(|list| list.binary_search(&form).is_ok())
-                    .count();
-                (form, u32::try_from(shared).unwrap_or(u32::MAX))
-            })
+        let mut candidates: Vec<u32> = lists[..proposing]
+            .iter()
+            .flat_map(|list| list.iter())
+            .copied()
             .collect();
+        if proposing > 1 {
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        // How many of the lists each candidate is in: every list and the candidates are
+        // sorted, so one merge per list.
+        let mut hits: Vec<(u32, u32)> = candidates.into_iter().map(|form| (form, 0)).collect();
+        for list in &lists {
+            let mut in_list = list.iter().copied().peekable();
+            for (form, shared) in &mut hits {
+                while in_list.next_if(|&other| other < *form).is_some() {}
+                if in_list.next_if_eq(form).is_some() {
+                    *shared += 1;
+                }
+            }
+        }
         if hits.len() > MAX_CANDIDATES {
             hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             hits.truncate(MAX_CANDIDATES);
@@ -459,20 +517,19 @@ impl Gazetteer {
         }
         let mut best: FxHashMap<u32, f32> = FxHashMap::default();
         for (form_index, shared) in hits {
-            let Some(form) = self.forms.get(form_index as usize) else {
+            let Some(&(form_kind, form_words)) = self.form_meta.get(form_index as usize) else {
                 continue;
             };
-            let Some(entry) = self.entries.get(form.entry as usize) else {
-                continue;
-            };
-            if kind.is_some_and(|kind| kind != entry.kind) {
+            if kind.is_some_and(|kind| kind != form_kind) {
                 continue;
             }
-            let form_words = form.link.iter().filter(|token| !token.initial).count();
-            let needed = content.len().min(form_words).clamp(1, 2) as u32;
+            let needed = content.len().min(usize::from(form_words)).clamp(1, 2) as u32;
             if shared < needed {
                 continue;
             }
+            let Some(form) = self.forms.get(form_index as usize) else {
+                continue;
+            };
             let mut score = score_tokens(&query, &form.link);
             if form.alias {
                 score *= 0.97;
@@ -507,24 +564,69 @@ impl Gazetteer {
 /// How a token is compared when scanning: folded (lowercase, no accents), with a final
 /// possessive `'s` dropped and curly apostrophes made straight.
 pub fn token_key(text: &str) -> String {
-    let text = strip_possessive(text);
-    let mut key = if text.is_ascii() {
-        text.to_ascii_lowercase()
-    } else {
-        fold(text)
-    };
-    if key.contains('’') {
-        key = key.replace('’', "'");
-    }
+    let mut key = String::with_capacity(text.len());
+    push_token_key(text, &mut key);
     key
 }
 
+/// The [`token_key`] of every token of a [`Doc`], in one buffer (one allocation for the
+/// text, not one per token).
+#[derive(Clone, Debug, Default)]
+pub struct ScanKeys {
+    text: String,
+    /// `ends[i]` is where key `i` ends in `text`; it starts where key `i - 1` ends.
+    ends: Vec<usize>,
+}
+
+impl ScanKeys {
+    /// The key of token `index`, `""` past the end.
+    pub fn get(&self, index: usize) -> &str {
+        let Some(&end) = self.ends.get(index) else {
+            return "";
+        };
+        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// How many keys there are (one per token).
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The keys, in token order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|index| self.get(index))
+    }
+}
+
 /// The [`token_key`] of every token of `doc`.
-pub fn scan_keys(doc: &Doc) -> Vec<String> {
-    doc.tokens
-        .iter()
-        .map(|token| token_key(doc.token_text(token)))
-        .collect()
+pub fn scan_keys(doc: &Doc) -> ScanKeys {
+    let mut keys = ScanKeys {
+        text: String::with_capacity(doc.text.len()),
+        ends: Vec::with_capacity(doc.tokens.len()),
+    };
+    for token in &doc.tokens {
+        push_token_key(doc.token_text(token), &mut keys.text);
+        keys.ends.push(keys.text.len());
+    }
+    keys
+}
+
+/// Appends [`token_key`] of `text` to `out`.
+fn push_token_key(text: &str, out: &mut String) {
+    let text = strip_possessive(text);
+    let before = out.len();
+    fold_into(text, out);
+    if out[before..].contains('’') {
+        let key = out[before..].replace('’', "'");
+        out.truncate(before);
+        out.push_str(&key);
+    }
 }
 
 /// `Bukele's` → `Bukele`; other words as they are.

@@ -36,11 +36,11 @@
 
 mod lexicon;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::Mention;
-use crate::gazetteer::{Gazetteer, Hit, Match, NameKind, scan_keys, strip_possessive};
+use crate::gazetteer::fx::FxHashMap;
+use crate::gazetteer::{Gazetteer, Hit, Match, NameKind, ScanKeys, scan_keys, strip_possessive};
 use crate::text::{Doc, TokenKind};
 
 use lexicon::*;
@@ -70,7 +70,6 @@ pub fn find_names(doc: &Doc, gazetteer: &Gazetteer) -> Names {
 struct Tok {
     /// Byte range, without a possessive `'s`.
     range: Range<usize>,
-    key: String,
     word: bool,
     /// Starts with a capital letter.
     cap: bool,
@@ -116,6 +115,8 @@ struct Finder<'d, 'a, 'g> {
     doc: &'d Doc<'a>,
     gazetteer: &'g Gazetteer,
     toks: Vec<Tok>,
+    /// The folded key of each token ([`crate::gazetteer::token_key`]).
+    keys: ScanKeys,
     hits: Vec<Hit>,
     /// Token index → the hit starting there.
     hit_at: Vec<Option<usize>>,
@@ -123,7 +124,7 @@ struct Finder<'d, 'a, 'g> {
     hit_ends: Vec<bool>,
     /// Sentences written all in capitals (headlines): only known names are read there.
     shouting: Vec<bool>,
-    lookups: HashMap<(String, NameKind), Vec<Match>>,
+    lookups: FxHashMap<(String, NameKind), Vec<Match>>,
 }
 
 impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
@@ -134,7 +135,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut previous_sentence = usize::MAX;
         let mut seen_word = false;
         let mut previous_end = 0;
-        for (token, key) in doc.tokens.iter().zip(keys) {
+        for (token, key) in doc.tokens.iter().zip(keys.iter()) {
             if token.sentence != previous_sentence {
                 seen_word = false;
                 previous_sentence = token.sentence;
@@ -151,10 +152,9 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 .get(previous_end..token.range.start)
                 .is_some_and(|gap| gap.contains('\n'));
             previous_end = token.range.end;
-            let flags = if word { lexicon::flags(&key) } else { 0 };
+            let flags = if word { lexicon::flags(key) } else { 0 };
             toks.push(Tok {
                 range,
-                key,
                 word,
                 cap: word && first_letter_upper,
                 acronym,
@@ -184,13 +184,13 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         }
         // Per sentence: words with letters, and how many of them are in capitals.
         let mut counts = vec![(0usize, 0usize); doc.sentences.len()];
-        for tok in &toks {
+        for (tok, key) in toks.iter().zip(keys.iter()) {
             if tok.word
-                && tok.key.chars().any(char::is_alphabetic)
+                && key.chars().any(char::is_alphabetic)
                 && let Some((words, capitals)) = counts.get_mut(tok.sentence)
             {
                 *words += 1;
-                if tok.acronym || tok.key.chars().count() < 2 {
+                if tok.acronym || key.chars().count() < 2 {
                     *capitals += 1;
                 }
             }
@@ -203,11 +203,12 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             doc,
             gazetteer,
             toks,
+            keys,
             hits,
             hit_at,
             hit_ends,
             shouting,
-            lookups: HashMap::new(),
+            lookups: FxHashMap::default(),
         }
     }
 
@@ -216,7 +217,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut found: Vec<Found> = Vec::new();
         let mut absorbed = vec![false; spans.len()];
         // Acronyms with their expansions, by the folded text of both forms.
-        let mut defined: HashMap<String, (usize, String)> = HashMap::new();
+        let mut defined: FxHashMap<String, (usize, String)> = FxHashMap::default();
         for index in 0..spans.len() {
             if absorbed[index] {
                 continue;
@@ -261,7 +262,8 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 continue;
             }
             let stripped = self.strip_leading(span.clone());
-            if let Some((earlier, other)) = defined.get(&self.key_of(stripped.clone())).cloned()
+            if !defined.is_empty()
+                && let Some((earlier, other)) = defined.get(&self.key_of(stripped.clone())).cloned()
                 && let Some(first) = found.get(earlier).cloned()
             {
                 found.push(Found {
@@ -300,7 +302,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     }
 
     fn key(&self, index: usize) -> &str {
-        self.toks.get(index).map_or("", |tok| tok.key.as_str())
+        self.keys.get(index)
     }
 
     fn text(&self, index: usize) -> &'a str {
@@ -492,7 +494,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         matches!(self.text(at), "'" | "’")
             && before.cap
             && before.range.end == tok.range.start
-            && before.key.ends_with('s')
+            && self.key(at - 1).ends_with('s')
             && self.is_cap_word(at + 1)
             && self
                 .toks
@@ -656,11 +658,11 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     fn key_of(&self, range: Range<usize>) -> String {
         let mut key = String::new();
         for index in range {
-            if let Some(tok) = self.toks.get(index) {
+            if index < self.toks.len() {
                 if !key.is_empty() {
                     key.push(' ');
                 }
-                key.push_str(&tok.key);
+                key.push_str(self.key(index));
             }
         }
         key
@@ -870,7 +872,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 return None;
             }
             let tok = &self.toks[previous];
-            let key = tok.key.as_str();
+            let key = self.key(previous);
             if tok.word && !tok.cap && ROLES.contains(key) {
                 let mut begin = previous;
                 if begin > 0
@@ -1428,7 +1430,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     /// A surname alone is the person named in full elsewhere in the text; single words
     /// that are nobody known are dropped.
     fn resolve_coreference(&mut self, found: &mut Vec<Found>) {
-        let mut by_surname: HashMap<String, usize> = HashMap::new();
+        let mut by_surname: FxHashMap<String, usize> = FxHashMap::default();
         for (index, mention) in found.iter().enumerate() {
             if mention.kind != NameKind::Person || mention.tokens.len() < 2 {
                 continue;
@@ -1461,11 +1463,14 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut keep = vec![true; found.len()];
         for index in 0..found.len() {
             let mention = &found[index];
-            let key = self.key_of(mention.tokens.clone());
-            let referent = by_surname
-                .get(&key)
-                .copied()
-                .filter(|&referent| referent != index && mention.tokens.len() <= 2);
+            let referent = if mention.tokens.len() <= 2 && !by_surname.is_empty() {
+                by_surname
+                    .get(&self.key_of(mention.tokens.clone()))
+                    .copied()
+                    .filter(|&referent| referent != index)
+            } else {
+                None
+            };
             let weak = matches!(
                 mention.evidence,
                 Evidence::Shape

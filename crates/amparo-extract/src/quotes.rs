@@ -36,7 +36,8 @@
 //! The speaker is the noun phrase as written (`Maria López`, `the group`, `su madre`,
 //! `a spokesperson for ICE`). A statement, post or letter is replaced by whoever issued it
 //! (`read a statement issued by the group` → `the group`, `the group's statement said` →
-//! `the group`, `según un comunicado de la Fiscalía` → `la Fiscalía`); a document with no
+//! `the group`, `según un comunicado de la Fiscalía` → `la Fiscalía`, `their statement
+//! emphasized` → the last organization named before the quotation); a document with no
 //! issuer gives no speaker. `he`, `she`, `él`, `ella`, and a Spanish verb without a subject
 //! (`"…", dijo.`), resolve to the last person named before the quotation in
 //! [`Names::persons`]; with no such person, or for `they`, `it`, `we`, the speaker is
@@ -670,6 +671,8 @@ enum Reading {
     Range(Range<usize>),
     /// A pronoun (or a missing Spanish subject) that stands for the last person named.
     Person,
+    /// A possessive (`their statement`) that stands for the last organization named.
+    Organization,
     /// Nobody can be named.
     Unknown,
 }
@@ -1160,6 +1163,10 @@ impl Reader<'_, '_> {
             if noun > 0 && matches!(words[noun - 1].as_str(), "his" | "her" | "su" | "sus") {
                 return Reading::Person;
             }
+            // `their statement emphasized`, `its letter says`: the organization named last.
+            if noun > 0 && matches!(words[noun - 1].as_str(), "their" | "its") {
+                return Reading::Organization;
+            }
             return Reading::Unknown;
         }
         if document_only {
@@ -1231,6 +1238,18 @@ impl Reader<'_, '_> {
                     .filter(|person| person.end <= before)
                     .max_by_key(|person| person.end);
                 Some(person.map_or(Found::Unknown, |person| Found::Speaker(person.text.clone())))
+            }
+            Reading::Organization => {
+                let before = self.doc.char_offset(quote_start);
+                let organization = self
+                    .names
+                    .organizations
+                    .iter()
+                    .filter(|organization| organization.end <= before)
+                    .max_by_key(|organization| organization.end);
+                Some(organization.map_or(Found::Unknown, |organization| {
+                    Found::Speaker(organization.text.clone())
+                }))
             }
             Reading::Unknown => Some(Found::Unknown),
         }
@@ -1401,6 +1420,26 @@ mod tests {
                 "Nos dijeron “son terroristas” y se los llevaron",
                 Some("Ana")
             )]
+        );
+    }
+
+    #[test]
+    fn their_statement_is_the_last_organization_named() {
+        let text = "Maria López met lawyers from the Legal Aid Society on Monday. Their \
+                    statement emphasized: \"The transfers must stop.\"";
+        let names = Names {
+            persons: vec![person("Maria López", text)],
+            organizations: vec![person("Legal Aid Society", text)],
+            ..Names::default()
+        };
+        assert_eq!(
+            quotes_in(text, Language::En, &names),
+            vec![pair("The transfers must stop.", Some("Legal Aid Society"))]
+        );
+        // With no organization named, nobody can be named.
+        assert_eq!(
+            speakers(text, Language::En),
+            vec![pair("The transfers must stop.", None)]
         );
     }
 

@@ -131,10 +131,55 @@ impl<'a> Doc<'a> {
 /// Lowercase, without accents or other combining marks, NFKC: `José PÉREZ` → `jose perez`.
 /// `ñ` is kept as `ñ`'s base letter `n` too: compare folded forms only with folded forms.
 pub fn fold(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold`] of `text` to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    let before = out.len();
+    if text.is_ascii() {
+        out.push_str(text);
+        out[before..].make_ascii_lowercase();
+        return;
+    }
+    // Latin letters with accents (most of Spanish) fold through a table; anything else goes
+    // through Unicode decomposition, as the whole text then.
+    for c in text.chars() {
+        match fold_latin(c) {
+            Some(folded) => out.push(folded),
+            None => {
+                out.truncate(before);
+                out.extend(
+                    text.nfkd()
+                        .filter(|c| !is_combining_mark(*c))
+                        .flat_map(char::to_lowercase),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// The folded form of an ASCII character, a Latin-1 letter or a curly apostrophe or quote,
+/// which is one character; `None` for anything else (folded by decomposition).
+fn fold_latin(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => 'a',
+        'Ç' | 'ç' => 'c',
+        'È'..='Ë' | 'è'..='ë' => 'e',
+        'Ì'..='Ï' | 'ì'..='ï' => 'i',
+        'Ñ' | 'ñ' => 'n',
+        'Ò'..='Ö' | 'ò'..='ö' => 'o',
+        'Ù'..='Ü' | 'ù'..='ü' => 'u',
+        'Ý' | 'ý' | 'ÿ' => 'y',
+        '‘' | '’' | '“' | '”' | '«' | '»' | '¿' | '¡' | '—' | '–' => c,
+        _ => return None,
+    })
 }
 
 /// Whether a word starts with an uppercase letter.
@@ -398,6 +443,24 @@ mod tests {
     fn folding_drops_case_and_accents() {
         assert_eq!(fold("José Gregorio PÉREZ"), "jose gregorio perez");
         assert_eq!(fold("Ñuñoa"), "nunoa");
+    }
+
+    #[test]
+    fn the_folding_table_agrees_with_decomposition() {
+        let slow = |text: &str| -> String {
+            text.nfkd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        for code in 0..0x3000u32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let text = format!("A{c}b");
+            assert_eq!(fold(&text), slow(&text), "U+{code:04X}");
+        }
+        assert_eq!(fold("Ⅻ Ǆ İ ﬁ"), slow("Ⅻ Ǆ İ ﬁ"));
     }
 
     proptest::proptest! {

@@ -9,7 +9,8 @@
 //! the term's label in the text's language.
 //!
 //! Matching is by whole tokens after folding (lowercase, no accents, `’` read as `'`), with
-//! one Aho-Corasick automaton over the text's tokens, so the pass is linear. Where phrases
+//! a trie of the phrases' words walked from each token, so the pass is linear in the text
+//! (times the longest phrase). Where phrases
 //! overlap, the longest wins; phrases listed under `[-]` (the "Convention against Torture",
 //! the "Working Group on Arbitrary Detention", "safe third country") win the same way and
 //! give nothing, so the cues inside them are not reported. A cue never spans two sentences.
@@ -25,11 +26,11 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use amparo_model::Lang;
 use amparo_model::vocab::{VocabularyId, vocabulary};
 
-use crate::text::{Doc, TokenKind, fold};
+use crate::gazetteer::fx::{FxHashMap, FxHashSet};
+use crate::text::{Doc, TokenKind, fold_into};
 use crate::{Language, ViolationCue};
 
 /// The English cue list.
@@ -84,10 +85,18 @@ struct Cue {
     term: Option<String>,
 }
 
-/// The compiled cue lists.
-#[derive(Debug)]
+/// The compiled cue lists: a trie of their phrases over word ids, walked token by token.
+///
+/// Not an Aho-Corasick automaton over bytes: its DFA over the expanded phrases took about
+/// 95 MB, built on the first text read.
+#[derive(Debug, Default)]
 struct Matcher {
-    automaton: Option<AhoCorasick>,
+    /// Folded word → id.
+    words: FxHashMap<String, u32>,
+    /// (Node, word id) → child node; node 0 is the root.
+    edges: FxHashMap<(u32, u32), u32>,
+    /// Node → the cue (index into `cues`) whose phrase ends there.
+    nodes: Vec<Option<usize>>,
     cues: Vec<Cue>,
 }
 
@@ -179,20 +188,15 @@ fn normalize_phrase(phrase: &str) -> String {
 /// `_` for a token that folds to nothing.
 fn push_folded(token: &str, out: &mut String) {
     let before = out.len();
-    if token.is_ascii() {
-        out.extend(
-            token
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(|c| c.to_ascii_lowercase()),
-        );
-    } else {
-        out.extend(
-            fold(token)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(|c| if c == '’' { '\'' } else { c }),
-        );
+    fold_into(token, out);
+    if out[before..].contains(|c: char| c.is_whitespace() || c == '’') {
+        let cleaned: String = out[before..]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '’' { '\'' } else { c })
+            .collect();
+        out.truncate(before);
+        out.push_str(&cleaned);
     }
     if out.len() == before {
         out.push('_');
@@ -202,66 +206,85 @@ fn push_folded(token: &str, out: &mut String) {
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();
     MATCHER.get_or_init(|| {
-        let mut seen = std::collections::HashSet::new();
-        let mut patterns = Vec::new();
-        let mut cues = Vec::new();
+        let mut matcher = Matcher::default();
+        let mut seen = FxHashSet::default();
         for (term, phrase) in parse_cues(ENGLISH_CUES)
             .into_iter()
             .chain(parse_cues(SPANISH_CUES))
         {
             if seen.insert(phrase.clone()) {
-                patterns.push(format!(" {phrase} "));
-                cues.push(Cue { term });
+                matcher.add(&phrase, term);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-            })
-            .ok();
-        Matcher { automaton, cues }
+        matcher
     })
+}
+
+impl Matcher {
+    /// Adds a phrase (folded words joined by single spaces) as the next cue.
+    fn add(&mut self, phrase: &str, term: Option<String>) {
+        if self.nodes.is_empty() {
+            self.nodes.push(None);
+        }
+        let mut node = 0u32;
+        for word in phrase.split(' ') {
+            let next_word = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+            let word = *self.words.entry(word.to_owned()).or_insert(next_word);
+            let next_node = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+            node = match self.edges.get(&(node, word)) {
+                Some(&child) => child,
+                None => {
+                    self.edges.insert((node, word), next_node);
+                    self.nodes.push(None);
+                    next_node
+                }
+            };
+        }
+        if let Some(slot) = self.nodes.get_mut(node as usize)
+            && slot.is_none()
+        {
+            *slot = Some(self.cues.len());
+            self.cues.push(Cue { term });
+        }
+    }
 }
 
 /// Finds the violation cues of `doc`.
 pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
     let matcher = matcher();
-    let Some(automaton) = &matcher.automaton else {
-        return Vec::new();
-    };
-    if doc.tokens.is_empty() {
+    if doc.tokens.is_empty() || matcher.cues.is_empty() {
         return Vec::new();
     }
-    // The folded tokens, each after one space: " tok0 tok1 … ".
-    let mut hay = String::with_capacity(doc.text.len() + doc.tokens.len() + 2);
-    let mut starts = Vec::with_capacity(doc.tokens.len());
+    // The folded tokens, one after another in one string, and each one's id among the
+    // phrases' words.
+    let mut folded = String::with_capacity(doc.text.len());
     let mut folded_words: Vec<(usize, usize)> = Vec::with_capacity(doc.tokens.len());
+    let mut ids: Vec<Option<u32>> = Vec::with_capacity(doc.tokens.len());
     for token in &doc.tokens {
-        hay.push(' ');
-        starts.push(hay.len());
-        push_folded(doc.token_text(token), &mut hay);
-        folded_words.push((starts.last().copied().unwrap_or(0), hay.len()));
+        let start = folded.len();
+        push_folded(doc.token_text(token), &mut folded);
+        folded_words.push((start, folded.len()));
+        ids.push(matcher.words.get(&folded[start..]).copied());
     }
-    hay.push(' ');
-    // Every match as a token range, then the longest ones that do not overlap.
+    // Every phrase that matches, as a token range, then the longest ones that do not
+    // overlap.
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
-    for found in automaton.find_overlapping_iter(&hay) {
-        let first = starts.partition_point(|&start| start < found.start() + 1);
-        let last = starts
-            .partition_point(|&start| start < found.end().saturating_sub(1))
-            .saturating_sub(1);
-        if first > last || last >= doc.tokens.len() {
-            continue;
+    for first in 0..doc.tokens.len() {
+        let sentence = doc.tokens[first].sentence;
+        let mut node = 0u32;
+        for (last, id) in ids.iter().enumerate().skip(first) {
+            let Some(id) = id else { break };
+            if doc.tokens[last].sentence != sentence {
+                break;
+            }
+            let Some(&child) = matcher.edges.get(&(node, *id)) else {
+                break;
+            };
+            node = child;
+            if let Some(Some(pattern)) = matcher.nodes.get(node as usize) {
+                candidates.push((first, last, *pattern));
+            }
         }
-        if doc.tokens[first].sentence != doc.tokens[last].sentence {
-            continue;
-        }
-        candidates.push((first, last, found.pattern().as_usize()));
     }
     candidates.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     let mut taken = vec![false; doc.tokens.len()];
@@ -284,7 +307,7 @@ pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
     let word = |index: usize| -> &str {
         folded_words
             .get(index)
-            .and_then(|&(start, end)| hay.get(start..end))
+            .and_then(|&(start, end)| folded.get(start..end))
             .unwrap_or("")
     };
     let mut cues = Vec::new();

@@ -2,42 +2,49 @@
 //! and numbers written in digits or in words ("1,200", "1.200", "three", "veintidós",
 //! "two hundred and fifty", "treinta y cinco", "1.5 million", "10 mil").
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::Language;
-use crate::text::{Doc, TokenKind, fold};
+use crate::text::{Doc, TokenKind, fold_into};
 
 /// The tokens of a document with their folded forms (lowercase, no accents, without a
 /// possessive `'s`), computed once per pass.
 pub(crate) struct Words<'d, 'a> {
     /// The document.
     pub doc: &'d Doc<'a>,
-    /// `folded[i]` is the folded form of token `i`.
-    pub folded: Vec<Cow<'a, str>>,
+    /// The folded forms of the tokens, one after another.
+    folded: String,
+    /// `ends[i]` is where token `i`'s folded form ends in `folded` (it starts where token
+    /// `i - 1`'s ends).
+    ends: Vec<usize>,
 }
 
 impl<'d, 'a> Words<'d, 'a> {
     /// Folds every token of `doc`.
     pub fn new(doc: &'d Doc<'a>) -> Words<'d, 'a> {
-        let folded = doc
-            .tokens
-            .iter()
-            .map(|token| fold_token(doc.token_text(token)))
-            .collect();
-        Words { doc, folded }
+        let mut folded = String::with_capacity(doc.text.len());
+        let mut ends = Vec::with_capacity(doc.tokens.len());
+        for token in &doc.tokens {
+            fold_into(without_possessive(doc.token_text(token)), &mut folded);
+            ends.push(folded.len());
+        }
+        Words { doc, folded, ends }
     }
 
     /// The number of tokens.
     pub fn len(&self) -> usize {
-        self.folded.len()
+        self.ends.len()
     }
 
     /// The folded form of token `i`, or `""` past the end.
     pub fn get(&self, i: usize) -> &str {
-        self.folded.get(i).map_or("", |word| word.as_ref())
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        self.folded.get(start..end).unwrap_or("")
     }
 
     /// The token's text as written, or `""` past the end.
@@ -107,24 +114,14 @@ impl<'d, 'a> Words<'d, 'a> {
     }
 }
 
-/// Folds one token for comparison: ASCII is only lowercased (the common case, without
-/// Unicode normalization); a possessive `'s` is dropped ("Tuesday's" → "tuesday").
-pub(crate) fn fold_token(raw: &str) -> Cow<'_, str> {
-    let base = raw
-        .strip_suffix("'s")
+/// A token without a possessive `'s` ("Tuesday's" → "Tuesday"), folded for comparison by
+/// [`Words::new`].
+fn without_possessive(raw: &str) -> &str {
+    raw.strip_suffix("'s")
         .or_else(|| raw.strip_suffix("’s"))
         .or_else(|| raw.strip_suffix("'S"))
         .filter(|base| !base.is_empty())
-        .unwrap_or(raw);
-    if base.is_ascii() {
-        if base.bytes().any(|byte| byte.is_ascii_uppercase()) {
-            Cow::Owned(base.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(base)
-        }
-    } else {
-        Cow::Owned(fold(base))
-    }
+        .unwrap_or(raw)
 }
 
 /// FNV-1a: a fast hash for the short words of a [`Lexicon`].
