@@ -591,7 +591,7 @@ impl App {
     async fn poll_feed(&self, actor: &Actor, row: FeedRow) -> Result<FeedOutcome, AppError> {
         let settings = &self.settings.feeds;
         let started = now();
-        let policy = self.settings.fetch_policy()?;
+        let fetcher = self.poller_fetcher()?;
         self.ingest
             .hosts
             .wait(&row.url, Duration::from_millis(settings.host_delay_ms))
@@ -605,7 +605,7 @@ impl App {
             last_polled_at: Some(started),
             ..row.poll.clone()
         };
-        let fetched = crate::fetch::fetch_with(&row.url, &policy, &options).await;
+        let fetched = fetcher.fetch(&row.url, &options).await;
         let outcome = match fetched {
             Err(error) => {
                 poll.last_status = match &error {

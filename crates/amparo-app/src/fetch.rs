@@ -23,6 +23,7 @@
 //! `If-Modified-Since`), whose `304 Not Modified` answer is a success with an empty body, and an
 //! `Accept` header such as [`FEED_ACCEPT`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
@@ -608,31 +609,46 @@ impl From<Refusal> for FetchError {
     }
 }
 
-/// The last refusal of a fetch's resolver, in case reqwest ever drops the error source.
-type RefusalSlot = Arc<Mutex<Option<Refusal>>>;
+/// The last refusal of the resolver for each host, in case reqwest ever drops the error
+/// source. Keyed by host because one client serves many fetches at once.
+#[derive(Clone, Debug, Default)]
+struct Refusals(Arc<Mutex<HashMap<String, Refusal>>>);
 
-fn put_refusal(slot: &RefusalSlot, refusal: Option<Refusal>) -> Option<Refusal> {
-    let mut guard = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    std::mem::replace(&mut *guard, refusal)
+impl Refusals {
+    fn put(&self, host: &str, refusal: Refusal) {
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        guard.insert(host.to_owned(), refusal);
+    }
+
+    fn take(&self, host: &str) -> Option<Refusal> {
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        guard.remove(host)
+    }
 }
 
 /// A resolver that returns only the addresses the policy permits, so reqwest never connects to
 /// any other.
 struct GuardedResolver {
     policy: Arc<FetchPolicy>,
-    refusal: RefusalSlot,
+    refusals: Refusals,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
         let policy = Arc::clone(&self.policy);
-        let slot = Arc::clone(&self.refusal);
+        let refusals = self.refusals.clone();
         Box::pin(async move {
             match resolve_permitted(&host, &policy).await {
                 Ok(addrs) => Ok(Box::new(addrs.into_iter()) as Addrs),
                 Err(refusal) => {
-                    put_refusal(&slot, Some(refusal.clone()));
+                    refusals.put(&host, refusal.clone());
                     Err(Box::new(refusal) as Box<dyn std::error::Error + Send + Sync>)
                 }
             }
@@ -736,130 +752,167 @@ pub async fn fetch_with(
     policy: &FetchPolicy,
     options: &RequestOptions,
 ) -> Result<Fetched, FetchError> {
-    let started = Instant::now();
-    let requested = checked_url(url, None, policy)?;
-    let headers = options.headers()?;
-    let requested_url = requested.to_string();
-    let result = tokio::time::timeout(policy.timeout, fetch_checked(requested, policy, headers))
-        .await
-        .unwrap_or(Err(FetchError::Timeout {
-            seconds: policy.timeout.as_secs_f64(),
-        }));
-    let duration_ms = started.elapsed().as_millis();
-    match &result {
-        Ok(fetched) => tracing::info!(
-            fetch.url = %fetched.requested_url,
-            fetch.final_url = %fetched.final_url,
-            fetch.status = fetched.status,
-            fetch.n_bytes = fetched.body.len(),
-            duration_ms,
-            "fetched page"
-        ),
-        Err(err) => {
-            tracing::info!(fetch.url = %requested_url, error = %err, duration_ms, "fetch failed")
-        }
-    }
-    result
+    Fetcher::new(policy.clone())?.fetch(url, options).await
 }
 
-async fn fetch_checked(
-    requested: Url,
-    policy: &FetchPolicy,
-    request_headers: HeaderMap,
-) -> Result<Fetched, FetchError> {
-    let refusal: RefusalSlot = Arc::default();
-    let resolver = GuardedResolver {
-        policy: Arc::new(policy.clone()),
-        refusal: Arc::clone(&refusal),
-    };
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .referer(false)
-        .connect_timeout(policy.connect_timeout)
-        .user_agent(policy.user_agent.as_str())
-        .dns_resolver(Arc::new(resolver))
-        .build()
-        .map_err(|err| {
-            FetchError::Network(format!(
-                "could not set up the HTTP client: {}",
-                describe(&err)
-            ))
-        })?;
+/// An HTTP client bound to one [`FetchPolicy`], for many fetches: its connections are kept
+/// alive between them (the feed poller fetches hundreds of pages from a few hosts), and every
+/// connection still goes through the policy's guarded resolver. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Fetcher {
+    policy: Arc<FetchPolicy>,
+    client: reqwest::Client,
+    refusals: Refusals,
+}
 
-    let mut current = requested.clone();
-    let mut redirects = Vec::new();
-    let mut response = loop {
-        put_refusal(&refusal, None);
-        tracing::debug!(fetch.url = %current, "requesting");
-        let request = client.get(current.clone()).headers(request_headers.clone());
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(err) => return Err(send_error(&err, &refusal, policy)),
+impl Fetcher {
+    /// A client under `policy`.
+    pub fn new(policy: FetchPolicy) -> Result<Fetcher, FetchError> {
+        let policy = Arc::new(policy);
+        let refusals = Refusals::default();
+        let resolver = GuardedResolver {
+            policy: Arc::clone(&policy),
+            refusals: refusals.clone(),
         };
-        let status = response.status();
-        if !is_followed_redirect(status) {
-            break response;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .referer(false)
+            .connect_timeout(policy.connect_timeout)
+            .user_agent(policy.user_agent.as_str())
+            .dns_resolver(Arc::new(resolver))
+            .build()
+            .map_err(|err| {
+                FetchError::Network(format!(
+                    "could not set up the HTTP client: {}",
+                    describe(&err)
+                ))
+            })?;
+        Ok(Fetcher {
+            policy,
+            client,
+            refusals,
+        })
+    }
+
+    /// The policy it fetches under.
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// Fetches `url` as [`fetch_with`] does.
+    pub async fn fetch(&self, url: &str, options: &RequestOptions) -> Result<Fetched, FetchError> {
+        let policy = &*self.policy;
+        let started = Instant::now();
+        let requested = checked_url(url, None, policy)?;
+        let headers = options.headers()?;
+        let requested_url = requested.to_string();
+        let result = tokio::time::timeout(policy.timeout, self.fetch_checked(requested, headers))
+            .await
+            .unwrap_or(Err(FetchError::Timeout {
+                seconds: policy.timeout.as_secs_f64(),
+            }));
+        let duration_ms = started.elapsed().as_millis();
+        match &result {
+            Ok(fetched) => tracing::info!(
+                fetch.url = %fetched.requested_url,
+                fetch.final_url = %fetched.final_url,
+                fetch.status = fetched.status,
+                fetch.n_bytes = fetched.body.len(),
+                duration_ms,
+                "fetched page"
+            ),
+            Err(err) => {
+                tracing::info!(fetch.url = %requested_url, error = %err, duration_ms, "fetch failed")
+            }
         }
-        if redirects.len() >= policy.max_redirects {
-            return Err(FetchError::TooManyRedirects {
-                limit: policy.max_redirects,
+        result
+    }
+
+    async fn fetch_checked(
+        &self,
+        requested: Url,
+        request_headers: HeaderMap,
+    ) -> Result<Fetched, FetchError> {
+        let policy = &*self.policy;
+        let client = &self.client;
+        let refusals = &self.refusals;
+        let mut current = requested.clone();
+        let mut redirects = Vec::new();
+        let mut response =
+            loop {
+                let host = current.host_str().unwrap_or_default().to_owned();
+                refusals.take(&host);
+                tracing::debug!(fetch.url = %current, "requesting");
+                let request = client.get(current.clone()).headers(request_headers.clone());
+                let response = match request.send().await {
+                    Ok(response) => response,
+                    Err(err) => return Err(send_error(&err, refusals, &host, policy)),
+                };
+                let status = response.status();
+                if !is_followed_redirect(status) {
+                    break response;
+                }
+                if redirects.len() >= policy.max_redirects {
+                    return Err(FetchError::TooManyRedirects {
+                        limit: policy.max_redirects,
+                    });
+                }
+                let location = response.headers().get(LOCATION).ok_or(
+                    FetchError::RedirectWithoutLocation {
+                        status: status.as_u16(),
+                    },
+                )?;
+                let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+                let next = checked_url(location.trim(), Some(&current), policy)?;
+                tracing::debug!(fetch.url = %current, fetch.location = %next, "following redirect");
+                redirects.push(next.to_string());
+                current = next;
+            };
+
+        let status = response.status();
+        if status.as_u16() >= 400 {
+            return Err(FetchError::HttpStatus {
+                status: status.as_u16(),
             });
         }
-        let location =
-            response
-                .headers()
-                .get(LOCATION)
-                .ok_or(FetchError::RedirectWithoutLocation {
-                    status: status.as_u16(),
-                })?;
-        let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
-        let next = checked_url(location.trim(), Some(&current), policy)?;
-        tracing::debug!(fetch.url = %current, fetch.location = %next, "following redirect");
-        redirects.push(next.to_string());
-        current = next;
-    };
+        if let Some(length) = response.content_length()
+            && length > policy.max_bytes
+        {
+            return Err(FetchError::TooLarge {
+                limit: policy.max_bytes,
+            });
+        }
+        let headers = kept_headers(response.headers());
+        let media_type = media_type(response.headers());
+        let remote_addr = response.remote_addr();
+        // A 304 has no body by definition; whatever follows it on the connection is not read.
+        let body = if status == StatusCode::NOT_MODIFIED {
+            Vec::new()
+        } else {
+            let host = current.host_str().unwrap_or_default();
+            read_body(&mut response, refusals, host, policy).await?
+        };
 
-    let status = response.status();
-    if status.as_u16() >= 400 {
-        return Err(FetchError::HttpStatus {
+        Ok(Fetched {
+            requested_url: requested.to_string(),
+            final_url: current.to_string(),
+            redirects,
             status: status.as_u16(),
-        });
+            headers,
+            media_type,
+            remote_addr,
+            body,
+        })
     }
-    if let Some(length) = response.content_length()
-        && length > policy.max_bytes
-    {
-        return Err(FetchError::TooLarge {
-            limit: policy.max_bytes,
-        });
-    }
-    let headers = kept_headers(response.headers());
-    let media_type = media_type(response.headers());
-    let remote_addr = response.remote_addr();
-    // A 304 has no body by definition; whatever follows it on the connection is not read.
-    let body = if status == StatusCode::NOT_MODIFIED {
-        Vec::new()
-    } else {
-        read_body(&mut response, &refusal, policy).await?
-    };
-
-    Ok(Fetched {
-        requested_url: requested.to_string(),
-        final_url: current.to_string(),
-        redirects,
-        status: status.as_u16(),
-        headers,
-        media_type,
-        remote_addr,
-        body,
-    })
 }
 
 /// Reads the (decoded) body, failing as soon as it grows past the limit, so that no more than
 /// `max_bytes` is ever held however large the body or its decompression ratio.
 async fn read_body(
     response: &mut reqwest::Response,
-    refusal: &RefusalSlot,
+    refusals: &Refusals,
+    host: &str,
     policy: &FetchPolicy,
 ) -> Result<Vec<u8>, FetchError> {
     // The announced length of an encoded body is hidden by reqwest, so this is the decoded
@@ -873,7 +926,7 @@ async fn read_body(
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return Ok(body),
-            Err(err) => return Err(send_error(&err, refusal, policy)),
+            Err(err) => return Err(send_error(&err, refusals, host, policy)),
         };
         let n_bytes = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
         if n_bytes > policy.max_bytes {
@@ -890,7 +943,12 @@ fn is_followed_redirect(status: StatusCode) -> bool {
 }
 
 /// Turns a reqwest failure into the most specific [`FetchError`].
-fn send_error(err: &reqwest::Error, refusal: &RefusalSlot, policy: &FetchPolicy) -> FetchError {
+fn send_error(
+    err: &reqwest::Error,
+    refusals: &Refusals,
+    host: &str,
+    policy: &FetchPolicy,
+) -> FetchError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(inner) = source {
         if let Some(found) = inner.downcast_ref::<Refusal>() {
@@ -899,7 +957,7 @@ fn send_error(err: &reqwest::Error, refusal: &RefusalSlot, policy: &FetchPolicy)
         source = inner.source();
     }
     if err.is_connect()
-        && let Some(found) = put_refusal(refusal, None)
+        && let Some(found) = refusals.take(host)
     {
         return found.into();
     }

@@ -28,7 +28,7 @@ use tokio::sync::{Mutex, Semaphore};
 use uuid::Uuid;
 
 use crate::feeds::{HostGate, PAGE_JOB, PollReport, now};
-use crate::fetch::{FetchError, RequestOptions};
+use crate::fetch::{FetchError, Fetcher, RequestOptions};
 use crate::media::sniff_media_type;
 use crate::{Actor, App, AppError, Versioned};
 
@@ -48,12 +48,38 @@ const MAX_BYLINE_CHARS: usize = 300;
 const MAX_PROBLEM_CHARS: usize = 300;
 const MAX_TEXT_CHARS: usize = 10_000_000;
 
-/// Ingestion state shared by every clone of an [`App`]: the per-host politeness gate and the
-/// near-duplicate index.
+/// Ingestion state shared by every clone of an [`App`]: the per-host politeness gate, the
+/// HTTP client of the feed poller and the near-duplicate index.
 #[derive(Debug, Default)]
 pub(crate) struct IngestRuntime {
     pub(crate) hosts: HostGate,
+    /// The poller's client, kept so that its connections are reused from page to page; made
+    /// again when the fetch settings change.
+    fetcher: std::sync::Mutex<Option<Fetcher>>,
     clusters: Mutex<ClusterIndex>,
+}
+
+impl App {
+    /// The feed poller's HTTP client under the installation's fetch settings.
+    pub(crate) fn poller_fetcher(&self) -> Result<Fetcher, AppError> {
+        let policy = self.settings.fetch_policy()?;
+        let mut slot = self
+            .ingest
+            .fetcher
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Some(fetcher) = slot.as_ref()
+            && *fetcher.policy() == policy
+        {
+            return Ok(fetcher.clone());
+        }
+        let fetcher = Fetcher::new(policy).map_err(|source| AppError::Fetch {
+            url: "feeds and pages".to_owned(),
+            source,
+        })?;
+        *slot = Some(fetcher.clone());
+        Ok(fetcher)
+    }
 }
 
 /// Every web document's fingerprints, in the order the documents were stored, rebuilt from the
@@ -346,8 +372,8 @@ impl App {
                 Err(error) => return Prepared::Error(job, error.to_string()),
             }
         }
-        let policy = match self.settings.fetch_policy() {
-            Ok(policy) => policy,
+        let fetcher = match self.poller_fetcher() {
+            Ok(fetcher) => fetcher,
             Err(error) => return Prepared::Error(job, error.to_string()),
         };
         // A closed semaphore is never made here; without a permit the fetch simply goes ahead.
@@ -363,7 +389,7 @@ impl App {
             accept: Some(PAGE_ACCEPT.to_owned()),
             ..RequestOptions::default()
         };
-        let fetched = crate::fetch::fetch_with(&payload.url, &policy, &options).await;
+        let fetched = fetcher.fetch(&payload.url, &options).await;
         drop(permit);
         let fetched = match fetched {
             Ok(fetched) => fetched,

@@ -620,19 +620,16 @@ async fn persisted_phase(
     // Components, each alone: the guarded fetcher (what the poller fetches with), blob writes
     // with fsync into a scratch blob store, and the documents' CPU work on one thread.
     eprintln!("bench: components: the guarded fetcher, blob writes, documents");
-    let policy = Arc::new(app.settings().fetch_policy()?);
+    let fetcher = amparo_app::fetch::Fetcher::new(app.settings().fetch_policy()?)?;
     let (guarded_times, guarded_wall) = {
         let urls = urls.clone();
         run_concurrently(urls.len(), concurrency, move |i| {
             let url = urls[i].clone();
-            let policy = policy.clone();
+            let fetcher = fetcher.clone();
             async move {
-                let fetched = amparo_app::fetch::fetch_with(
-                    &url,
-                    &policy,
-                    &amparo_app::fetch::RequestOptions::default(),
-                )
-                .await?;
+                let fetched = fetcher
+                    .fetch(&url, &amparo_app::fetch::RequestOptions::default())
+                    .await?;
                 black_box(fetched);
                 Ok(())
             }
