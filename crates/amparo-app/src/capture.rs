@@ -12,6 +12,7 @@ use amparo_store::Change;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::fetch::Fetched;
 use crate::media::sniff_media_type;
 use crate::{Actor, App, AppError, Versioned, VersionedRecord};
 
@@ -24,6 +25,42 @@ pub struct CaptureOptions {
     pub note: String,
     /// The id to give the capture (imports and the demo); a new one when `None`.
     pub id: Option<Uuid>,
+}
+
+/// A fetched response as a capture records it: its bytes, the media type sniffed from them
+/// (with the last segment of the final URL as a file name and the server's word as a hint),
+/// and how it was obtained.
+pub(crate) struct FetchedCapture {
+    pub(crate) body: Vec<u8>,
+    pub(crate) media_type: String,
+    pub(crate) origin: CaptureOrigin,
+}
+
+impl FetchedCapture {
+    pub(crate) fn of(fetched: Fetched) -> FetchedCapture {
+        let file_name = fetched
+            .final_url
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or("index");
+        let media_type = sniff_media_type(
+            Some(file_name),
+            &fetched.body,
+            fetched.media_type.as_deref(),
+        );
+        FetchedCapture {
+            body: fetched.body,
+            media_type,
+            origin: CaptureOrigin::Url {
+                requested_url: fetched.requested_url,
+                final_url: fetched.final_url,
+                redirects: fetched.redirects,
+                status: fetched.status,
+                headers: fetched.headers,
+                remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
+            },
+        }
+    }
 }
 
 impl App {
@@ -123,25 +160,8 @@ impl App {
                 source: crate::fetch::FetchError::HttpStatus { status: 304 },
             });
         }
-        let file_name = fetched
-            .final_url
-            .rsplit('/')
-            .find(|part| !part.is_empty())
-            .unwrap_or("index");
-        let media_type = sniff_media_type(
-            Some(file_name),
-            &fetched.body,
-            fetched.media_type.as_deref(),
-        );
-        let origin = CaptureOrigin::Url {
-            requested_url: fetched.requested_url,
-            final_url: fetched.final_url,
-            redirects: fetched.redirects,
-            status: fetched.status,
-            headers: fetched.headers,
-            remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
-        };
-        self.store_and_commit(actor, &fetched.body, media_type, origin, options)
+        let page = FetchedCapture::of(fetched);
+        self.store_and_commit(actor, &page.body, page.media_type, page.origin, options)
             .await
     }
 

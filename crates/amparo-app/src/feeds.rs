@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::capture::FetchedCapture;
 use amparo_ingest::dedup::canonical_url;
 use amparo_ingest::feed::{FeedFormat, ParsedFeed, discover_feeds, parse_feed};
 use amparo_ingest::opml::{Outline, parse_opml, write_opml};
-use amparo_model::records::CaptureOrigin;
 use amparo_model::{CaseId, RecordKind};
 use amparo_store::{FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobRow, JobState};
 use futures::StreamExt;
@@ -26,7 +26,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::fetch::{FetchError, Fetched, RequestOptions};
-use crate::media::sniff_media_type;
 use crate::{Actor, App, AppError, CaptureOptions};
 
 /// The job kind of fetching one page found in a feed.
@@ -797,32 +796,14 @@ impl App {
         case_ids: &[Uuid],
         what: &str,
     ) -> Result<Uuid, AppError> {
-        let file_name = fetched
-            .final_url
-            .rsplit('/')
-            .find(|part| !part.is_empty())
-            .unwrap_or("index")
-            .to_owned();
-        let media_type = sniff_media_type(
-            Some(&file_name),
-            &fetched.body,
-            fetched.media_type.as_deref(),
-        );
-        let origin = CaptureOrigin::Url {
-            requested_url: fetched.requested_url,
-            final_url: fetched.final_url,
-            redirects: fetched.redirects,
-            status: fetched.status,
-            headers: fetched.headers,
-            remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
-        };
+        let page = FetchedCapture::of(fetched);
         let options = CaptureOptions {
             case_ids: case_ids.iter().copied().map(CaseId).collect(),
             note: format!("{what} fetched by the feed poller"),
             id: None,
         };
         let stored = self
-            .store_and_commit(actor, &fetched.body, media_type, origin, options)
+            .store_and_commit(actor, &page.body, page.media_type, page.origin, options)
             .await?;
         Ok(stored.id)
     }

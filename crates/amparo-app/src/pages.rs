@@ -27,9 +27,9 @@ use time::OffsetDateTime;
 use tokio::sync::{Mutex, Semaphore};
 use uuid::Uuid;
 
+use crate::capture::FetchedCapture;
 use crate::feeds::{HostGate, PAGE_JOB, PollReport, now};
 use crate::fetch::{FetchError, Fetcher, RequestOptions};
-use crate::media::sniff_media_type;
 use crate::{Actor, App, AppError, Versioned};
 
 /// What pages are asked for.
@@ -395,23 +395,20 @@ impl App {
             Ok(fetched) => fetched,
             Err(error) => return Prepared::Failed(job, error),
         };
-        let file_name = fetched
-            .final_url
-            .rsplit('/')
-            .find(|part| !part.is_empty())
-            .unwrap_or("index")
-            .to_owned();
-        let media_type = sniff_media_type(
-            Some(&file_name),
-            &fetched.body,
-            fetched.media_type.as_deref(),
-        );
-        let body = Arc::new(fetched.body);
+        let FetchedCapture {
+            body,
+            media_type,
+            origin,
+        } = FetchedCapture::of(fetched);
+        let final_url = match &origin {
+            CaptureOrigin::Url { final_url, .. } => final_url.clone(),
+            CaptureOrigin::File { .. } => payload.url.clone(),
+        };
+        let body = Arc::new(body);
         // The bytes are made durable while the text is made: one waits on the disk, the other
         // on the CPU.
         let making = is_web_page(&media_type).then(|| {
             let body = Arc::clone(&body);
-            let final_url = fetched.final_url.clone();
             let capture_id = payload.capture_id;
             let document_id = payload.document_id;
             let title = payload.title.clone();
@@ -440,15 +437,8 @@ impl App {
         let capture = Capture {
             sha256: info.sha256,
             size: info.size,
-            media_type: media_type.clone(),
-            origin: CaptureOrigin::Url {
-                requested_url: fetched.requested_url,
-                final_url: fetched.final_url,
-                redirects: fetched.redirects,
-                status: fetched.status,
-                headers: fetched.headers,
-                remote_addr: fetched.remote_addr.map(|addr| addr.to_string()),
-            },
+            media_type,
+            origin,
             obtained_at: now(),
             obtained_by: actor.label(),
             case_ids: payload.case_ids.iter().copied().map(CaseId).collect(),
