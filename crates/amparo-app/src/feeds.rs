@@ -752,12 +752,11 @@ impl App {
                 .as_deref()
                 .map(amparo_ingest::article::plain_text)
                 .filter(|title| !title.is_empty());
-            jobs.push(JobRow {
-                id: Uuid::now_v7(),
-                kind: PAGE_JOB.to_owned(),
+            jobs.push(JobRow::pending(
+                PAGE_JOB,
                 key,
-                feed_id: Some(row.id),
-                payload: json!({
+                Some(row.id),
+                json!({
                     "url": link,
                     "title": title,
                     "published": item.published.or(item.updated).map(amparo_ingest::feed::format_date),
@@ -765,15 +764,8 @@ impl App {
                     "capture_id": Uuid::now_v7(),
                     "document_id": Uuid::now_v7(),
                 }),
-                state: JobState::Pending,
-                attempts: 0,
-                not_before: now,
-                lease_until: None,
-                last_error: None,
-                created_at: now,
-                finished_at: None,
-                result: None,
-            });
+                now,
+            ));
         }
         if unlinked > 0 {
             poll.problems.push(format!(

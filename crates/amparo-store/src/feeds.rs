@@ -151,6 +151,33 @@ pub struct JobRow {
     pub result: Option<serde_json::Value>,
 }
 
+impl JobRow {
+    /// A new job of `kind` keyed by `key`, due at `now`, never tried.
+    pub fn pending(
+        kind: &str,
+        key: String,
+        feed_id: Option<Uuid>,
+        payload: serde_json::Value,
+        now: OffsetDateTime,
+    ) -> JobRow {
+        JobRow {
+            id: Uuid::now_v7(),
+            kind: kind.to_owned(),
+            key,
+            feed_id,
+            payload,
+            state: JobState::Pending,
+            attempts: 0,
+            not_before: now,
+            lease_until: None,
+            last_error: None,
+            created_at: now,
+            finished_at: None,
+            result: None,
+        }
+    }
+}
+
 /// How a leased job ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobOutcome {

@@ -460,21 +460,13 @@ impl App {
         let now = OffsetDateTime::now_utc();
         let key = job_key(document);
         self.store
-            .enqueue_jobs(&[JobRow {
-                id: Uuid::now_v7(),
-                kind: SUGGEST_JOB.to_owned(),
-                key: key.clone(),
-                feed_id: None,
-                payload: json!({"document_id": document.id, "version": document.version}),
-                state: JobState::Pending,
-                attempts: 0,
-                not_before: now,
-                lease_until: None,
-                last_error: None,
-                created_at: now,
-                finished_at: None,
-                result: None,
-            }])
+            .enqueue_jobs(&[JobRow::pending(
+                SUGGEST_JOB,
+                key.clone(),
+                None,
+                json!({"document_id": document.id, "version": document.version}),
+                now,
+            )])
             .await?;
         if let Some(job) = self.store.job_by_key(SUGGEST_JOB, &key).await?
             && job.state != JobState::Done

@@ -76,22 +76,8 @@ pub fn paragraphs(text: &str, passages: &[LanguagePassage], main: Option<&str>) 
             spans.push((start, end, passage.language.as_str()));
         }
     }
-    // Paragraph ranges: runs of lines that are not blank.
-    let mut ranges = Vec::new();
-    let mut current: Option<(usize, usize)> = None;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            ranges.extend(current.take());
-        } else {
-            let end = at + line.trim_end().len();
-            current = Some((current.map_or(at, |(start, _)| start), end));
-        }
-        at += line.len();
-    }
-    ranges.extend(current);
     let mut first_span = 0;
-    ranges
+    paragraph_ranges(text)
         .into_iter()
         .map(|(start, end)| {
             let mut pieces = Vec::new();
@@ -280,6 +266,25 @@ pub async fn document_page(
     IdPath(id): IdPath,
 ) -> Response {
     respond(&page, build(&state, &page, id).await)
+}
+
+/// The paragraphs of a document's text as byte ranges: runs of lines that are not blank, each
+/// without its trailing white space.
+pub(crate) fn paragraph_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            ranges.extend(current.take());
+        } else {
+            let end = at + line.trim_end().len();
+            current = Some((current.map_or(at, |(start, _)| start), end));
+        }
+        at += line.len();
+    }
+    ranges.extend(current);
+    ranges
 }
 
 #[cfg(test)]

@@ -276,20 +276,7 @@ pub fn marked_paragraphs(text: &str, suggestions: &[Versioned<Suggestion>]) -> V
         .filter(|(start, end, _, _)| start < end)
         .collect();
     let mut paragraphs = Vec::new();
-    let mut at = 0;
-    let mut current: Option<(usize, usize)> = None;
-    let mut ranges = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            ranges.extend(current.take());
-        } else {
-            let end = at + line.trim_end().len();
-            current = Some((current.map_or(at, |(start, _)| start), end));
-        }
-        at += line.len();
-    }
-    ranges.extend(current);
-    for (start, end) in ranges {
+    for (start, end) in super::documents::paragraph_ranges(text) {
         let mut pieces = Vec::new();
         let mut cursor = start;
         for (span_start, span_end, class, anchor) in &spans {
