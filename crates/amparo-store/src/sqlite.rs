@@ -887,40 +887,57 @@ impl Store for SqliteStore {
     }
 
     async fn enqueue_jobs(&self, jobs: &[JobRow]) -> Result<Vec<Uuid>, StoreError> {
-        let query = format!(
-            "INSERT INTO jobs ({JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (kind, key) DO NOTHING"
-        );
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut added = Vec::new();
-        for job in jobs {
-            let inserted = sqlx::query(&query)
-                .bind(job.id.to_string())
-                .bind(&job.kind)
-                .bind(&job.key)
-                .bind(job.feed_id.map(|id| id.to_string()))
-                .bind(job.payload.to_string())
-                .bind(job.state.as_str())
-                .bind(i64::from(job.attempts))
-                .bind(to_micros(job.not_before))
-                .bind(job.lease_until.map(to_micros))
-                .bind(&job.last_error)
-                .bind(to_micros(job.created_at))
-                .bind(job.finished_at.map(to_micros))
-                .bind(job.result.as_ref().map(ToString::to_string))
-                .execute(&mut *transaction)
-                .await;
-            match inserted {
-                Ok(result) if result.rows_affected() > 0 => added.push(job.id),
-                Ok(_) => {}
+        let mut inserted = std::collections::HashSet::with_capacity(jobs.len());
+        // A feed's items go in with one statement per chunk (see `write`); RETURNING names the
+        // rows that were new, the others being already queued.
+        for chunk in jobs.chunks(ROWS_PER_STATEMENT) {
+            let mut insert: QueryBuilder<'_, Sqlite> =
+                QueryBuilder::new(format!("INSERT INTO jobs ({JOB_COLUMNS}) "));
+            insert.push_values(chunk, |mut values, job| {
+                values
+                    .push_bind(job.id.to_string())
+                    .push_bind(&job.kind)
+                    .push_bind(&job.key)
+                    .push_bind(job.feed_id.map(|id| id.to_string()))
+                    .push_bind(job.payload.to_string())
+                    .push_bind(job.state.as_str())
+                    .push_bind(i64::from(job.attempts))
+                    .push_bind(to_micros(job.not_before))
+                    .push_bind(job.lease_until.map(to_micros))
+                    .push_bind(&job.last_error)
+                    .push_bind(to_micros(job.created_at))
+                    .push_bind(job.finished_at.map(to_micros))
+                    .push_bind(job.result.as_ref().map(ToString::to_string));
+            });
+            insert.push(" ON CONFLICT (kind, key) DO NOTHING RETURNING id");
+            let rows: Result<Vec<(String,)>, sqlx::Error> =
+                insert.build_query_as().fetch_all(&mut *transaction).await;
+            match rows {
+                Ok(rows) => {
+                    for (id,) in rows {
+                        inserted.insert(parse_id(&id)?);
+                    }
+                }
                 Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-                    return Err(StoreError::Duplicate(format!("job {}", job.id)));
+                    return Err(StoreError::Duplicate(format!(
+                        "a job id among {}",
+                        chunk
+                            .iter()
+                            .map(|job| job.id.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
                 }
                 Err(error) => return Err(error.into()),
             }
         }
         transaction.commit().await?;
-        Ok(added)
+        Ok(jobs
+            .iter()
+            .map(|job| job.id)
+            .filter(|id| inserted.contains(id))
+            .collect())
     }
 
     async fn lease_jobs(
