@@ -162,6 +162,9 @@ pub struct Gazetteer {
     /// Link word id → the ids of the words [`Gazetteer::word_ids_near`] finds for it,
     /// computed when entries are added (not on each look-up).
     near: Vec<Vec<u32>>,
+    /// Link word id → the forms of all the words in `near`, sorted, when there are two
+    /// words or more there (else empty: the word's posting list is the answer).
+    near_forms: Vec<Vec<u32>>,
     /// First words of the persons' names.
     given: FxHashSet<String>,
     /// Last words of the persons' names.
@@ -203,6 +206,23 @@ impl Gazetteer {
                 *slot = self.word_ids_near(word);
             }
         }
+        self.near_forms = near
+            .iter()
+            .map(|ids| {
+                if ids.len() < 2 {
+                    return Vec::new();
+                }
+                let mut forms: Vec<u32> = ids
+                    .iter()
+                    .filter_map(|id| self.postings.get(*id as usize))
+                    .flatten()
+                    .copied()
+                    .collect();
+                forms.sort_unstable();
+                forms.dedup();
+                forms
+            })
+            .collect();
         self.near = near;
     }
 
@@ -309,6 +329,14 @@ impl Gazetteer {
     /// The forms that have `word` or a word one letter (deleted, added, changed or swapped)
     /// away from it, sorted.
     fn forms_with(&self, word: &str) -> Cow<'_, [u32]> {
+        if let Some(forms) = self
+            .vocab
+            .get(word)
+            .and_then(|id| self.near_forms.get(*id as usize))
+            .filter(|forms| !forms.is_empty())
+        {
+            return Cow::Borrowed(&forms[..]);
+        }
         let computed;
         let ids: &[u32] = match self
             .vocab
@@ -499,7 +527,20 @@ impl Gazetteer {
         // How many of the lists each candidate is in: every list and the candidates are
         // sorted, so one merge per list.
         let mut hits: Vec<(u32, u32)> = candidates.into_iter().map(|form| (form, 0)).collect();
+        // A long list (a common word) against few candidates is searched, not walked.
         for list in &lists {
+            if hits.len() * 16 < list.len() {
+                let mut rest: &[u32] = list;
+                for (form, shared) in &mut hits {
+                    let at = rest.partition_point(|&other| other < *form);
+                    rest = &rest[at..];
+                    if rest.first() == Some(form) {
+                        *shared += 1;
+                        rest = &rest[1..];
+                    }
+                }
+                continue;
+            }
             let mut in_list = list.iter().copied().peekable();
             for (form, shared) in &mut hits {
                 while in_list.next_if(|&other| other < *form).is_some() {}
@@ -515,7 +556,8 @@ impl Gazetteer {
         if let Some(forms) = self.by_link_key.get(&link_key(&query)) {
             hits.extend(forms.iter().map(|form| (*form, u32::MAX / 2)));
         }
-        let mut best: FxHashMap<u32, f32> = FxHashMap::default();
+        // Each entry once with its best score; an entry has few forms, so a list will do.
+        let mut best: Vec<(u32, f32)> = Vec::new();
         for (form_index, shared) in hits {
             let Some(&(form_kind, form_words)) = self.form_meta.get(form_index as usize) else {
                 continue;
@@ -535,8 +577,10 @@ impl Gazetteer {
                 score *= 0.97;
             }
             if score >= MATCH_THRESHOLD {
-                let slot = best.entry(form.entry).or_insert(0.0);
-                *slot = slot.max(score);
+                match best.iter_mut().find(|(entry, _)| *entry == form.entry) {
+                    Some((_, slot)) => *slot = slot.max(score),
+                    None => best.push((form.entry, score)),
+                }
             }
         }
         let mut matches: Vec<Match> = best
@@ -774,19 +818,19 @@ fn score_tokens(query: &[LinkToken], form: &[LinkToken]) -> f32 {
         }
     }
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut query_used = vec![false; query.len()];
-    let mut form_used = vec![false; form.len()];
+    // One buffer for both sides: `paired[i]` is the form word query word `i` took
+    // (`usize::MAX` for none), `paired[query.len() + j]` is 1 when form word `j` is taken.
+    let mut paired = vec![usize::MAX; query.len() + form.len()];
     let mut sum = 0.0;
     let mut matched = 0usize;
     let mut exact = 0usize;
     let mut words_matched = false;
-    let mut order: Vec<(usize, usize)> = Vec::new();
     for (score, i, j) in pairs {
-        if query_used[i] || form_used[j] {
+        if paired[i] != usize::MAX || paired[query.len() + j] != usize::MAX {
             continue;
         }
-        query_used[i] = true;
-        form_used[j] = true;
+        paired[i] = j;
+        paired[query.len() + j] = 1;
         sum += score;
         matched += 1;
         if score >= 1.0 {
@@ -795,7 +839,6 @@ fn score_tokens(query: &[LinkToken], form: &[LinkToken]) -> f32 {
         if !query[i].initial && !form[j].initial {
             words_matched = true;
         }
-        order.push((i, j));
     }
     if !words_matched {
         return 0.0;
@@ -803,8 +846,10 @@ fn score_tokens(query: &[LinkToken], form: &[LinkToken]) -> f32 {
     let short = query.len().min(form.len());
     let long = query.len().max(form.len());
     if exact == matched && matched == query.len() && matched == form.len() {
-        order.sort_unstable();
-        let same_order = order.windows(2).all(|pair| pair[0].1 < pair[1].1);
+        // Every query word is paired: in query order, are the form words in order too?
+        let same_order = paired[..query.len()]
+            .windows(2)
+            .all(|pair| pair[0] < pair[1]);
         return if same_order { 1.0 } else { 0.93 };
     }
     let mut score = sum / short as f32;

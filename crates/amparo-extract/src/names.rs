@@ -124,7 +124,8 @@ struct Finder<'d, 'a, 'g> {
     hit_ends: Vec<bool>,
     /// Sentences written all in capitals (headlines): only known names are read there.
     shouting: Vec<bool>,
-    lookups: FxHashMap<(String, NameKind), Vec<Match>>,
+    /// Look-ups already made, by kind (person, organization, place) and text.
+    lookups: [FxHashMap<String, Vec<Match>>; 3],
 }
 
 impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
@@ -208,7 +209,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             hit_at,
             hit_ends,
             shouting,
-            lookups: FxHashMap::default(),
+            lookups: Default::default(),
         }
     }
 
@@ -728,6 +729,23 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     fn analyze(&mut self, span: Range<usize>, found: &mut Vec<Found>) {
         let span = self.strip_leading(span);
         if span.is_empty() {
+            return;
+        }
+        // "South Texas", "Northern Mexico": a compass word and a known place are one place.
+        if span.len() >= 2
+            && self.hit_at[span.start].is_none()
+            && COMPASS_WORDS.contains(&self.key(span.start))
+            && self
+                .whole_hit(span.start + 1..span.end)
+                .is_some_and(|hit| self.preferred_kind(hit, None) == NameKind::Place)
+        {
+            found.push(Found {
+                tokens: span,
+                kind: NameKind::Place,
+                evidence: Evidence::Cue,
+                detail: None,
+                matches: None,
+            });
             return;
         }
         if let Some(hit) = self.whole_hit(span.clone()) {
@@ -1511,12 +1529,16 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     }
 
     fn lookup(&mut self, text: &str, kind: NameKind) -> Vec<Match> {
-        let key = (text.to_owned(), kind);
-        if let Some(matches) = self.lookups.get(&key) {
+        let cache = &mut self.lookups[match kind {
+            NameKind::Person => 0,
+            NameKind::Organization => 1,
+            NameKind::Place => 2,
+        }];
+        if let Some(matches) = cache.get(text) {
             return matches.clone();
         }
         let matches = self.gazetteer.lookup(text, Some(kind));
-        self.lookups.insert(key, matches.clone());
+        cache.insert(text.to_owned(), matches.clone());
         matches
     }
 
@@ -1586,6 +1608,24 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         names
     }
 }
+
+/// Words that, capitalized before a known place, name a part of it ("South Texas").
+const COMPASS_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "upstate",
+];
 
 fn last_of(words: &[usize]) -> usize {
     words.last().copied().unwrap_or(0)

@@ -64,6 +64,11 @@ lexicon! {
     "should", "may", "might", "must", "let", "please", "yes", "thank", "thanks", "dear",
     "photo", "video", "read", "watch", "see", "share", "click", "advertisement", "related",
     "update", "updated", "editor's", "note", "breaking", "exclusive", "opinion", "analysis",
+    "neither", "nor", "either",
+    // People named by what they are, at the start of a sentence ("Relatives of Venezuelan
+    // men…"); not words that begin organizations' names ("Lawyers for Civil Rights").
+    "relatives", "residents", "officials", "detainees", "authorities", "witnesses",
+    "neighbors", "neighbours", "critics", "experts",
     // Spanish
     "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "en", "al", "del", "de",
     "desde", "hacia", "con", "por", "para", "sin", "sobre", "tras", "entre", "segun",
@@ -76,7 +81,8 @@ lexicon! {
     "embargo", "ademas", "luego", "despues", "antes", "tampoco", "nadie", "nada", "algunos",
     "algunas", "uno", "dos", "tres", "hay", "fue", "fueron", "es", "son", "era", "eran", "ha",
     "han", "habia", "sera", "seran", "mi", "tu", "usted", "ustedes", "asi", "incluso",
-    "actualizacion", "foto", "video", "lea", "vea", "leer", "tambien",
+    "actualizacion", "foto", "video", "lea", "vea", "leer", "tambien", "ni", "familiares",
+    "vecinos", "autoridades", "testigos", "detenidos",
 ];
 }
 
@@ -94,6 +100,8 @@ lexicon! {
     // Platforms a post is published on: not annotated as anything.
     "instagram", "tiktok", "facebook", "twitter", "bluesky", "youtube", "whatsapp",
     "telegram", "snapchat", "reddit", "mastodon",
+    // Feed and syndication footers ("From teleSUR English via This RSS Feed").
+    "rss", "feed", "newsletter", "podcast",
 ];
 }
 

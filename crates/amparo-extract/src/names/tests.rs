@@ -617,3 +617,28 @@ fn platforms_are_not_places() {
     assert!(found.places.is_empty(), "{:?}", texts(&found.places));
     assert!(found.persons.is_empty(), "{:?}", texts(&found.persons));
 }
+
+/// False mentions seen on a wire text: a sentence opening with people named by what they are
+/// ("Relatives of …", "Neither the …") is no person, and "South Texas" is one place.
+#[test]
+fn wire_text_openings_and_regions() {
+    let text = "Relatives of Venezuelan men held at the facility said they had no news. Neither the Department of Homeland Security nor the State Department answered questions. The men were moved to South Texas last week, according to relatives interviewed by the Observer.";
+    let found = names(text, Language::En);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+    assert_eq!(
+        texts(&found.organizations)[..2],
+        ["Department of Homeland Security", "State Department"]
+    );
+    assert_eq!(texts(&found.places), vec!["South Texas"]);
+}
+
+/// A syndication footer in title case names nobody.
+#[test]
+fn feed_footer_is_no_name() {
+    let text = "Relatives said they had no news.\n\nFrom teleSUR English via This RSS Feed\n";
+    let found = names(text, Language::En);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+    assert_eq!(texts(&found.organizations), Vec::<&str>::new());
+    assert_eq!(texts(&found.places), Vec::<&str>::new());
+}
