@@ -723,8 +723,12 @@ fn qualified(words: &Words, i: usize) -> Option<Found> {
             when: When::Days(days),
         });
     }
-    // A weekday: "last Tuesday", "el próximo lunes", "este martes".
+    // A weekday: "last Tuesday", "el próximo lunes", "este martes" (this week's).
     if let Some(weekday) = weekday_at(words, after) {
+        let direction = match (qualifier, direction) {
+            ("this" | "este" | "esta", Direction::Auto) => Direction::ThisWeek,
+            _ => direction,
+        };
         // "this Tuesday, March 15": the date decides.
         if let Some(full) = date_after_weekday(words, after) {
             return Some(Found {

@@ -17,6 +17,10 @@ pub(crate) enum Direction {
     /// "next", "próximo": strictly after the publication date (after its month, for a
     /// month).
     Future,
+    /// "this", "este" before a weekday: that day of the publication date's week (Monday to
+    /// Sunday), which is the publication day itself for its own weekday; in a sentence about
+    /// the future, a day of the week already gone is next week's.
+    ThisWeek,
 }
 
 /// A date read from the text, before it is resolved.
@@ -149,6 +153,8 @@ impl When {
                 let back = (today - target).rem_euclid(7);
                 let ahead = (target - today).rem_euclid(7);
                 let offset = match settle(direction, future) {
+                    Direction::ThisWeek if future && target < today => ahead,
+                    Direction::ThisWeek => target - today,
                     Direction::Past => -(if back == 0 { 7 } else { back }),
                     Direction::Future => {
                         if ahead == 0 {
@@ -283,6 +289,27 @@ mod tests {
             resolve(Weekday::Friday, Direction::Future, false).as_deref(),
             Some("2026-01-02")
         );
+    }
+
+    #[test]
+    fn this_weekday_is_a_day_of_the_publication_week() {
+        // 2025-12-26 is a Friday: its week runs from Monday 22 to Sunday 28.
+        let this = |weekday, future| {
+            When::Weekday {
+                weekday,
+                direction: Direction::ThisWeek,
+            }
+            .resolve(published(), future)
+        };
+        // "viajará este viernes", published that Friday: that very day, not the next one.
+        assert_eq!(this(Weekday::Friday, true).as_deref(), Some("2025-12-26"));
+        assert_eq!(this(Weekday::Friday, false).as_deref(), Some("2025-12-26"));
+        // "este lunes" told in the past: Monday of the same week.
+        assert_eq!(this(Weekday::Monday, false).as_deref(), Some("2025-12-22"));
+        // "este domingo tiene planeado": Sunday of the same week, whatever the tense.
+        assert_eq!(this(Weekday::Sunday, false).as_deref(), Some("2025-12-28"));
+        // "this Monday" in a sentence about the future: the coming Monday.
+        assert_eq!(this(Weekday::Monday, true).as_deref(), Some("2025-12-29"));
     }
 
     #[test]
