@@ -212,15 +212,7 @@ impl Gazetteer {
                 if ids.len() < 2 {
                     return Vec::new();
                 }
-                let mut forms: Vec<u32> = ids
-                    .iter()
-                    .filter_map(|id| self.postings.get(*id as usize))
-                    .flatten()
-                    .copied()
-                    .collect();
-                forms.sort_unstable();
-                forms.dedup();
-                forms
+                self.merged_postings(ids)
             })
             .collect();
         self.near = near;
@@ -358,6 +350,11 @@ impl Gazetteer {
                     Cow::Borrowed(&posting[..])
                 });
         }
+        Cow::Owned(self.merged_postings(ids))
+    }
+
+    /// The forms that have any of the words `ids`, sorted and without repeats.
+    fn merged_postings(&self, ids: &[u32]) -> Vec<u32> {
         let mut forms: Vec<u32> = ids
             .iter()
             .filter_map(|id| self.postings.get(*id as usize))
@@ -366,7 +363,7 @@ impl Gazetteer {
             .collect();
         forms.sort_unstable();
         forms.dedup();
-        Cow::Owned(forms)
+        forms
     }
 
     /// The ids of `word` and of the words one letter (deleted, added, changed or swapped)
