@@ -70,15 +70,22 @@ impl Actor {
         }
     }
 
-    /// Whether the actor may see real names and other sensitive fields. Until per-case grants
-    /// arrive, only administrators may.
-    pub fn sees_sensitive(&self) -> bool {
-        self.role == Role::Admin
+    /// Whether the actor's role may create and change records somewhere (administrators,
+    /// documenters and lawyers): what the interface offers. Whether a given record may be
+    /// changed is decided per case by the use case itself.
+    pub fn may_write(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Documenter | Role::Lawyer)
     }
 
-    /// Whether the actor may create and change records. Until per-case grants arrive, only
-    /// administrators may; everyone else reads.
-    pub fn may_write(&self) -> bool {
+    /// Whether the actor's role may decide on suggestions somewhere (and so see the review
+    /// queue's actions).
+    pub fn may_review(&self) -> bool {
+        self.may_write() || self.role == Role::Reviewer
+    }
+
+    /// Whether the actor is an administrator by role (for what the interface offers; the use
+    /// cases check the current role).
+    pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
 }

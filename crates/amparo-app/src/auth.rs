@@ -49,7 +49,7 @@ impl App {
         username: &str,
         role: Role,
     ) -> Result<(Versioned<User>, String), AppError> {
-        self.require_write(actor, "create users")?;
+        self.require_admin_role(actor, "create users").await?;
         if self.find_user(username).await?.is_some() {
             return Err(AppError::NotAllowed(format!(
                 "a user named {username} already exists; choose another name"
@@ -75,7 +75,7 @@ impl App {
 
     /// Sets a new generated password for a user and returns it.
     pub async fn reset_password(&self, actor: &Actor, username: &str) -> Result<String, AppError> {
-        self.require_write(actor, "reset passwords")?;
+        self.require_admin_role(actor, "reset passwords").await?;
         let user = self
             .find_user(username)
             .await?
@@ -88,15 +88,17 @@ impl App {
     }
 
     async fn find_user(&self, username: &str) -> Result<Option<Versioned<User>>, AppError> {
-        let system = Actor::cli("amparo");
+        let system = Actor::system("accounts");
         let users: Vec<Versioned<User>> = self.list(&system).await?;
         Ok(users
             .into_iter()
             .find(|user| user.body.username == username))
     }
 
-    /// Checks a user name and password and returns the signed-in actor. The answer and its
-    /// timing are the same for an unknown user and a wrong password.
+    /// Checks a user name and password and returns the user's actor. The answer and its
+    /// timing are the same for an unknown user and a wrong password. This is the password
+    /// check only: signing someone in goes through [`App::sign_in`], which also asks for the
+    /// second factor when the user has one.
     pub async fn authenticate(&self, username: &str, password: &str) -> Result<Actor, AppError> {
         let user = self.find_user(username).await?;
         let hash = match &user {
@@ -135,7 +137,7 @@ impl App {
         let Some(user_id) = actor.user_id else {
             return Ok(());
         };
-        let system = Actor::cli("amparo");
+        let system = Actor::system("accounts");
         let current: Versioned<User> = self.get(&system, user_id.0).await?;
         if current.body.language == Some(language) {
             return Ok(());
@@ -162,7 +164,7 @@ impl App {
         &self,
         user_id: UserId,
     ) -> Result<Option<amparo_model::Lang>, AppError> {
-        let system = Actor::cli("amparo");
+        let system = Actor::system("accounts");
         let user: Versioned<User> = self.get(&system, user_id.0).await?;
         Ok(user.body.language)
     }

@@ -43,7 +43,7 @@ impl App {
         actor: &Actor,
         mut records: Vec<(Uuid, Record)>,
     ) -> Result<u64, AppError> {
-        self.require_write(actor, "create records")?;
+        self.require_admin_role(actor, "create records").await?;
         let mut in_this_batch: HashSet<(RecordKind, Uuid)> = HashSet::with_capacity(records.len());
         let mut stored: HashMap<(RecordKind, Uuid), bool> = HashMap::new();
         let mut codes_taken: Option<HashSet<String>> = None;

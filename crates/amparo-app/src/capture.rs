@@ -71,7 +71,7 @@ impl App {
         path: &Path,
         options: CaptureOptions,
     ) -> Result<Versioned<Capture>, AppError> {
-        self.require_write(actor, "capture files")?;
+        self.require_capture(actor, &options).await?;
         let metadata = std::fs::metadata(path).map_err(|source| AppError::io(path, source))?;
         if !metadata.is_file() {
             return Err(AppError::io(
@@ -121,7 +121,7 @@ impl App {
         bytes: &[u8],
         options: CaptureOptions,
     ) -> Result<Versioned<Capture>, AppError> {
-        self.require_write(actor, "capture files")?;
+        self.require_capture(actor, &options).await?;
         let media_type = sniff_media_type(Some(file_name), bytes, declared_media_type);
         let origin = CaptureOrigin::File {
             file_name: file_name
@@ -143,7 +143,7 @@ impl App {
         url: &str,
         options: CaptureOptions,
     ) -> Result<Versioned<Capture>, AppError> {
-        self.require_write(actor, "capture URLs")?;
+        self.require_capture(actor, &options).await?;
         let policy = self.settings.fetch_policy()?;
         let fetched =
             crate::fetch::fetch(url, &policy)
@@ -185,6 +185,31 @@ impl App {
 
     /// The capture record for a blob of `(sha256, size)`, checked before the blob is stored: a
     /// capture that would be refused must not leave its bytes behind.
+    /// Refuses a capture the actor may not make: the write right on every case it names, and
+    /// administrators only for a capture that names no case (no one else would see it).
+    async fn require_capture(
+        &self,
+        actor: &Actor,
+        options: &CaptureOptions,
+    ) -> Result<(), AppError> {
+        let mut gate = self.gate(actor).await?;
+        let probe = Record::Capture(Capture {
+            sha256: UNHASHED.to_owned(),
+            size: 0,
+            media_type: String::new(),
+            origin: CaptureOrigin::File {
+                file_name: String::new(),
+            },
+            obtained_at: OffsetDateTime::now_utc(),
+            obtained_by: actor.label(),
+            case_ids: options.case_ids.clone(),
+            note: String::new(),
+        });
+        self.check_write(&mut gate, Uuid::nil(), probe, None)
+            .await?;
+        Ok(())
+    }
+
     async fn checked_capture(
         &self,
         actor: &Actor,

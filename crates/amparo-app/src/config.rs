@@ -119,6 +119,10 @@ pub struct ServerSettings {
     /// Largest upload the API accepts (`POST /api/v1/captures`), in bytes; a larger one is
     /// refused with 413 and nothing is stored.
     pub max_upload_bytes: u64,
+    /// Addresses of reverse proxies in front of `amparo serve` whose `X-Forwarded-For` header
+    /// names the client (for the per-address sign-in limits). Empty: the connection's address
+    /// is the client's, and the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServerSettings {
@@ -126,6 +130,7 @@ impl Default for ServerSettings {
         Self {
             listen: "127.0.0.1:8080".to_owned(),
             max_upload_bytes: 1 << 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }

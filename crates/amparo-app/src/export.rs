@@ -65,7 +65,15 @@ impl App {
         path: &Path,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<TransferReport, AppError> {
-        self.require_write(actor, "export the installation")?;
+        self.require_admin_role(actor, "export the installation")
+            .await?;
+        self.audit(
+            &actor.label(),
+            "export",
+            &path.display().to_string(),
+            serde_json::json!({"what": "the whole installation"}),
+        )
+        .await?;
         let blob_dir = blob_folder(path);
         std::fs::create_dir_all(&blob_dir).map_err(|source| AppError::io(&blob_dir, source))?;
         let file = std::fs::File::create(path).map_err(|source| AppError::io(path, source))?;
@@ -135,7 +143,8 @@ impl App {
         path: &Path,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<TransferReport, AppError> {
-        self.require_write(actor, "import an installation")?;
+        self.require_admin_role(actor, "import an installation")
+            .await?;
         let error = |line: u64, message: String| AppError::Import {
             path: path.to_owned(),
             line,

@@ -244,7 +244,7 @@ impl App {
         url: &str,
         new: NewFeed,
     ) -> Result<FeedInfo, AppError> {
-        self.require_write(actor, "subscribe to feeds")?;
+        self.require_admin_role(actor, "subscribe to feeds").await?;
         let url = feed_url(url)?;
         for case_id in &new.case_ids {
             let found = self.store.get(RecordKind::Case, case_id.0).await?;
@@ -354,7 +354,8 @@ impl App {
         id: Uuid,
         paused: bool,
     ) -> Result<FeedInfo, AppError> {
-        self.require_write(actor, "pause or resume feeds")?;
+        self.require_admin_role(actor, "pause or resume feeds")
+            .await?;
         let row = self.feed_row(id).await?;
         let settings = FeedSettings {
             paused,
@@ -381,7 +382,7 @@ impl App {
         case_ids: Option<Vec<CaseId>>,
         interval_seconds: Option<u32>,
     ) -> Result<FeedInfo, AppError> {
-        self.require_write(actor, "change feeds")?;
+        self.require_admin_role(actor, "change feeds").await?;
         let row = self.feed_row(id).await?;
         let mut settings = row.settings.clone();
         if let Some(title) = title {
@@ -400,7 +401,7 @@ impl App {
     /// Unsubscribes. Pages already captured stay (they are evidence); pages not yet fetched are
     /// dropped.
     pub async fn remove_feed(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
-        self.require_write(actor, "remove feeds")?;
+        self.require_admin_role(actor, "remove feeds").await?;
         if !self.store.delete_feed(id).await? {
             return Err(AppError::NoSuchFeed(format!(
                 "there is no feed {id}; `amparo feed list` shows the subscriptions"
@@ -418,7 +419,7 @@ impl App {
         bytes: &[u8],
         case_ids: &[CaseId],
     ) -> Result<OpmlImport, AppError> {
-        self.require_write(actor, "subscribe to feeds")?;
+        self.require_admin_role(actor, "subscribe to feeds").await?;
         let parsed = parse_opml(bytes);
         let mut report = OpmlImport {
             problems: parsed.problems,
@@ -482,7 +483,7 @@ impl App {
         actor: &Actor,
         feed_id: Option<Uuid>,
     ) -> Result<u64, AppError> {
-        self.require_write(actor, "retry pages")?;
+        self.require_admin_role(actor, "retry pages").await?;
         Ok(self.store.retry_failed_jobs(feed_id, now()).await?)
     }
 
@@ -494,7 +495,7 @@ impl App {
         options: &PollOptions,
         progress: ProgressFn<'_>,
     ) -> Result<PollReport, AppError> {
-        self.require_write(actor, "poll feeds")?;
+        self.require_admin_role(actor, "poll feeds").await?;
         let mut report = PollReport::default();
         let feeds = self.lease_feeds(options).await?;
         let mut known = feeds.len() as u64 + self.due_page_count().await?;

@@ -33,7 +33,7 @@ impl App {
         min_age_seconds: u64,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<GcReport, AppError> {
-        self.require_write(actor, "collect garbage")?;
+        self.require_admin_role(actor, "collect garbage").await?;
         // Read the blob listing before the records: a capture that commits in between names a
         // blob that is then both listed and referenced, never listed and unreferenced.
         let blobs = self.blobs.list().await?;

@@ -3,8 +3,12 @@
 //! is decided: the server and the CLI call these functions with an [`Actor`] and never reach
 //! the store themselves.
 
+mod access;
+mod accounts;
 mod actor;
+mod audit;
 mod auth;
+pub mod backup;
 mod bulk;
 mod capture;
 pub mod config;
@@ -17,12 +21,15 @@ pub mod feeds;
 pub mod fetch;
 mod gc;
 pub mod installation;
+mod keys;
 mod log;
 mod media;
 mod pages;
 mod query;
 mod records;
 pub mod review;
+pub mod shares;
+pub mod signin;
 mod tokens;
 mod views;
 
@@ -32,7 +39,11 @@ use std::sync::Arc;
 use amparo_store::{BlobStore, Store};
 pub use amparo_store::{FeedPoll, FeedSettings as Subscription, JobCounts, JobState};
 
+pub use access::{Access, Rights, role_ceiling};
+pub use accounts::{GrantInfo, GranteeName, parse_rights};
 pub use actor::{Actor, Channel};
+pub use amparo_store::{AuditEvent, AuditFilter};
+pub use audit::audit_content;
 pub use auth::{generate_password, hash_password};
 pub use capture::CaptureOptions;
 pub use custody::{TimelineSegment, build_timeline};
@@ -43,6 +54,7 @@ pub use feeds::{
     FeedInfo, FeedPage, FeedStatus, NewFeed, OpmlImport, PollOptions, PollReport, ProgressFn,
 };
 pub use gc::GcReport;
+pub use keys::KeyRotation;
 pub use log::{BundleInfo, LogCheckReport, TilesExport};
 pub use media::sniff_media_type;
 pub use pages::{DocumentCluster, MIN_WORDS_FOR_NEAR_COPIES};
@@ -52,7 +64,8 @@ pub use review::{
     BulkReport, Candidate, DEFAULT_CONFIDENT, Decision, DecisionOutcome, PendingReport,
     ProcessReport,
 };
-pub use tokens::{ApiTokenInfo, TOKEN_PREFIX};
+pub use signin::{PendingSignIn, SecondFactorStatus, SignIn, TotpEnrolment};
+pub use tokens::{ApiTokenInfo, NewToken, Scope, Scopes, TOKEN_PREFIX, TokenActor};
 pub use views::{ListPage, PresentStatus};
 
 use config::Settings;
@@ -67,6 +80,9 @@ pub struct App {
     views: Arc<views::Views>,
     log: Arc<log::LogRuntime>,
     ingest: Arc<pages::IngestRuntime>,
+    audit: Arc<audit::AuditQueue>,
+    /// The unlocked keyring (`None` for an App assembled from parts without one).
+    keys: Arc<std::sync::RwLock<Option<Arc<amparo_store::Keyring>>>>,
 }
 
 impl std::fmt::Debug for App {
@@ -94,6 +110,8 @@ impl App {
             views: Arc::default(),
             log: Arc::default(),
             ingest: Arc::default(),
+            audit: Arc::default(),
+            keys: Arc::default(),
         }
     }
 
@@ -110,6 +128,6 @@ impl App {
     /// The evidence log's verifier key (`name+hash+base64`): what anyone needs to check the
     /// log's signed checkpoints, to be published wherever the log is.
     pub fn log_verifier_key(&self) -> Result<String, AppError> {
-        Ok(self.read_log_key()?.1.verifier().to_string())
+        Ok(self.log_signer()?.verifier().to_string())
     }
 }

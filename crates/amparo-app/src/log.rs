@@ -43,7 +43,8 @@ pub struct LogCheckReport {
     pub leaves: u64,
     /// Leaves per kind: captures, record versions, exports, audit events.
     pub by_kind: [u64; 4],
-    /// Leaves of record versions whose three commitments were opened against the stored version.
+    /// Leaves of record versions whose three commitments were opened against the stored
+    /// version, and audit leaves opened against the stored audit event.
     pub opened: u64,
     /// Stored checkpoints whose signature, root and consistency with the latest were checked.
     pub checkpoints: u64,
@@ -123,7 +124,7 @@ impl App {
     }
 
     /// The log's signing key, read once from the data directory.
-    fn log_signer(&self) -> Result<Arc<Signer>, AppError> {
+    pub(crate) fn log_signer(&self) -> Result<Arc<Signer>, AppError> {
         if let Some(signer) = self.log.signer.get() {
             return Ok(signer.clone());
         }
@@ -139,6 +140,11 @@ impl App {
             )));
         }
         Ok(self.log.signer.get_or_init(|| Arc::new(signer)).clone())
+    }
+
+    /// Installs the log's signing key (from the keyring), before any signature is made.
+    pub(crate) fn set_log_signer(&self, signer: Signer) {
+        let _ = self.log.signer.set(Arc::new(signer));
     }
 
     /// Reads and parses the log's key file, without caching it or checking its name.
@@ -404,6 +410,20 @@ impl App {
                 ));
                 break;
             }
+            let audits: std::collections::HashMap<u64, amparo_store::AuditEvent> =
+                match (page.first(), page.last()) {
+                    (Some(first), Some(last)) => self
+                        .store
+                        .audit_events(&amparo_store::AuditFilter {
+                            log_indexes: Some((first.index, last.index + 1)),
+                            ..amparo_store::AuditFilter::default()
+                        })
+                        .await?
+                        .into_iter()
+                        .filter_map(|event| event.log_index.map(|index| (index, event)))
+                        .collect(),
+                    _ => std::collections::HashMap::new(),
+                };
             for entry in page {
                 if entry.index != fresh.size() {
                     report.problem(format!(
@@ -413,7 +433,8 @@ impl App {
                     ));
                     return Ok(report);
                 }
-                self.check_entry(&entry, &mut report).await?;
+                self.check_entry(&entry, audits.get(&entry.index), &mut report)
+                    .await?;
                 let appended = fresh.append(&[leaf_hash(&entry.leaf)]);
                 for tile in appended.tiles {
                     match self.store.log_tile(tile.index).await? {
@@ -460,6 +481,7 @@ impl App {
     async fn check_entry(
         &self,
         entry: &LogEntry,
+        audit: Option<&amparo_store::AuditEvent>,
         report: &mut LogCheckReport,
     ) -> Result<(), AppError> {
         let leaf = match LeafV1::decode(&entry.leaf) {
@@ -476,6 +498,43 @@ impl App {
             LeafKind::Audit => 3,
         };
         report.by_kind[slot] += 1;
+        if leaf.kind == LeafKind::Audit {
+            match audit {
+                Some(event) => {
+                    let opens = leaf.actor
+                        == commit(Role::Actor, &entry.salts.actor, event.actor.as_bytes())
+                        && leaf.subject
+                            == commit(
+                                Role::Subject,
+                                &entry.salts.subject,
+                                event.subject.as_bytes(),
+                            )
+                        && leaf.content
+                            == commit(
+                                Role::Content,
+                                &entry.salts.content,
+                                &crate::audit::audit_content(event),
+                            )
+                        && leaf.time_micros
+                            == event.at.unix_timestamp_nanos().div_euclid(1_000) as i64;
+                    if opens {
+                        report.opened += 1;
+                    } else {
+                        report.problem(format!(
+                            "leaf {} does not open to audit event {} as stored: the event or \
+                             the leaf was altered",
+                            entry.index, event.seq
+                        ));
+                    }
+                }
+                None => report.problem(format!(
+                    "leaf {} records an audit event that is not stored: the audit trail lost \
+                     an event",
+                    entry.index
+                )),
+            }
+            return Ok(());
+        }
         let Some((kind, id, version)) = entry.record else {
             return Ok(());
         };
@@ -503,7 +562,10 @@ impl App {
         if leaf.kind != expected_kind
             || leaf.actor != actor
             || leaf.subject != subject
-            || leaf.content != content
+            // A purged version's sensitive fields are gone, so its content commitment (made
+            // from the plain body when it was written) can no longer be opened; the leaf
+            // itself, the tree and the checkpoints are unchanged.
+            || (leaf.content != content && !stored.sensitive_purged)
             || leaf.time_micros != time
         {
             report.problem(format!(
@@ -703,6 +765,22 @@ impl App {
         output: &Path,
     ) -> Result<BundleInfo, AppError> {
         let capture: Versioned<Capture> = self.get(actor, id).await?;
+        let mut gate = self.gate(actor).await?;
+        self.require_on(
+            &mut gate,
+            amparo_model::records::Right::Export,
+            id,
+            &amparo_model::Record::Capture(capture.body.clone()),
+            "export an evidence bundle of this capture",
+        )
+        .await?;
+        self.audit(
+            &actor.label(),
+            "bundle-download",
+            &format!("capture {id}"),
+            serde_json::json!({"sha256": capture.body.sha256, "size": capture.body.size}),
+        )
+        .await?;
         let entry = self.capture_leaf(id).await?;
         let first = self
             .store

@@ -5,6 +5,7 @@ use amparo_model::{Record, RecordKind};
 use amparo_store::ListOptions;
 use uuid::Uuid;
 
+use crate::records::decode_version;
 use crate::{Actor, App, AppError, VersionedRecord};
 
 /// Records per page when the caller does not say.
@@ -201,7 +202,9 @@ impl App {
             None => DEFAULT_PAGE_SIZE,
         };
         let wanted = limit as usize + 1;
-        let filtered = query.given().next().is_some();
+        let mut gate = self.gate(actor).await?;
+        // Records the actor may not see are skipped like filtered ones.
+        let filtered = query.given().next().is_some() || !gate.is_admin();
         // Without filters one read gives the page and tells whether another follows; with
         // filters, read in larger batches until the page is full or the records run out.
         let batch = if filtered {
@@ -221,7 +224,9 @@ impl App {
             let exhausted = stored.len() < batch as usize;
             cursor = stored.last().map(|version| version.id);
             for version in stored {
-                let version = self.read_version(actor, version)?;
+                let Some(version) = self.admit(&mut gate, decode_version(version)?).await? else {
+                    continue;
+                };
                 if version
                     .record
                     .as_ref()
@@ -243,6 +248,7 @@ impl App {
         } else {
             None
         };
+        self.audit_sensitive_reads(actor, &items).await?;
         Ok(Page { items, next })
     }
 }

@@ -8,6 +8,9 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use amparo_model::records::Right;
+
+use crate::access::Gate;
 use crate::{Actor, App, AppError};
 
 /// Name of the counter that numbers pseudonym codes.
@@ -96,39 +99,154 @@ fn to_typed<T: RecordBody>(version: VersionedRecord) -> Result<Versioned<T>, App
     })
 }
 
+/// A stored version decoded, unredacted: hand it out only through [`App::admit`].
+pub(crate) fn decode_version(stored: StoredVersion) -> Result<VersionedRecord, AppError> {
+    let record = if stored.deleted {
+        None
+    } else {
+        Some(decode(stored.kind, stored.body)?)
+    };
+    Ok(VersionedRecord {
+        kind: stored.kind,
+        id: stored.id,
+        version: stored.version,
+        record,
+        actor: stored.actor,
+        recorded_at: stored.recorded_at,
+    })
+}
+
+/// The record with `old`'s sensitive fields put back, for a writer who was shown the record
+/// without them: what they could not see, they did not mean to erase.
+fn keep_sensitive(record: Record, old: &Record) -> Result<Record, AppError> {
+    let Some(sensitive) = old.to_json().get("sensitive").cloned() else {
+        return Ok(record);
+    };
+    let mut body = record.to_json();
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert("sensitive".to_owned(), sensitive);
+    }
+    decode(record.kind(), body)
+}
+
 impl App {
-    pub(crate) fn read_version(
+    /// Refuses unless the actor is an administrator now (their current role, not the one they
+    /// signed in with): installation-wide work such as users, feeds, export and import.
+    pub(crate) async fn require_admin_role(
         &self,
         actor: &Actor,
-        stored: StoredVersion,
-    ) -> Result<VersionedRecord, AppError> {
-        let record = if stored.deleted {
-            None
-        } else {
-            let mut record = decode(stored.kind, stored.body)?;
-            if !actor.sees_sensitive() {
-                record.strip_sensitive();
-            }
-            Some(record)
-        };
-        Ok(VersionedRecord {
-            kind: stored.kind,
-            id: stored.id,
-            version: stored.version,
-            record,
-            actor: stored.actor,
-            recorded_at: stored.recorded_at,
-        })
-    }
-
-    pub(crate) fn require_write(&self, actor: &Actor, action: &str) -> Result<(), AppError> {
-        if actor.may_write() {
+        action: &str,
+    ) -> Result<(), AppError> {
+        if self.access(actor).await?.is_admin() {
             Ok(())
         } else {
             Err(AppError::Forbidden {
-                action: action.to_owned(),
+                action: format!("{action} (administrators only)"),
             })
         }
+    }
+
+    /// Refuses unless the actor's current role may decide on suggestions somewhere
+    /// (administrators, documenters, lawyers and reviewers); which documents they may review is
+    /// decided per case when the decision is written.
+    pub(crate) async fn require_review_role(
+        &self,
+        actor: &Actor,
+        action: &str,
+    ) -> Result<(), AppError> {
+        let access = self.access(actor).await?;
+        if access.is_admin() || crate::access::role_ceiling(access.role()).has(Right::Review) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                action: format!(
+                    "{action} (administrators, documenters, lawyers and reviewers only)"
+                ),
+            })
+        }
+    }
+
+    /// Checks that the actor may write `record` (new, or replacing `old`): the write right on
+    /// the record's cases, the manage right for a grant, and on every case it is added to or
+    /// taken from; and that only holders of the sensitive right set sensitive fields. Returns
+    /// the record to write, with sensitive fields the writer could not see kept as they were.
+    pub(crate) async fn check_write(
+        &self,
+        gate: &mut Gate,
+        id: Uuid,
+        record: Record,
+        old: Option<&Record>,
+    ) -> Result<Record, AppError> {
+        let right = if record.kind() == RecordKind::Grant {
+            Right::Manage
+        } else {
+            Right::Write
+        };
+        self.check_write_with(gate, id, record, old, right).await
+    }
+
+    /// [`App::check_write`] with the right that allows the write: `review` for the records a
+    /// review decision writes.
+    pub(crate) async fn check_write_with(
+        &self,
+        gate: &mut Gate,
+        id: Uuid,
+        record: Record,
+        old: Option<&Record>,
+        right: Right,
+    ) -> Result<Record, AppError> {
+        let kind = record.kind();
+        let what = if old.is_some() {
+            format!("change this {kind} record")
+        } else {
+            format!("create {kind} records here")
+        };
+        let new_scope = self.require_on(gate, right, id, &record, &what).await?;
+        let old_scope = match old {
+            Some(old) => Some(self.require_on(gate, right, id, old, &what).await?),
+            None => None,
+        };
+        if !gate.is_admin() {
+            let before: &[Uuid] = old_scope.as_ref().map_or(&[], |scope| scope.own_cases());
+            let after = new_scope.own_cases();
+            let moved = after
+                .iter()
+                .filter(|case| !before.contains(case))
+                .chain(before.iter().filter(|case| !after.contains(case)));
+            for case in moved {
+                if !gate.access.holds(right, *case) {
+                    return Err(AppError::Forbidden {
+                        action: format!(
+                            "add this {kind} record to case {case} or take it out (it needs the {} right on that case)",
+                            format!("{right:?}").to_lowercase()
+                        ),
+                    });
+                }
+            }
+        }
+        // Only holders of the sensitive right set sensitive fields; a writer who was shown the
+        // record without them sends none, and what they could not see is kept as it was.
+        let sent = record.to_json().get("sensitive").cloned();
+        let kept = old.and_then(|old| old.to_json().get("sensitive").cloned());
+        let sees_new = gate.access.reads_sensitive_in(&new_scope);
+        let sees_old = old_scope
+            .as_ref()
+            .is_none_or(|scope| gate.access.reads_sensitive_in(scope));
+        if sent.is_some() && sent != kept && !(sees_new && sees_old) {
+            return Err(AppError::Forbidden {
+                action: format!(
+                    "set the sensitive fields of this {kind} record (it needs the sensitive right on its case)"
+                ),
+            });
+        }
+        let mut record = record;
+        if let Some(old) = old
+            && sent.is_none()
+            && !sees_old
+        {
+            record = keep_sensitive(record, old)?;
+        }
+        Ok(record)
     }
 
     /// Checks a record fully: its own fields, then that everything it links to exists.
@@ -194,15 +312,26 @@ impl App {
         actor: &Actor,
         id: Uuid,
         expected_version: u32,
-        mut record: Record,
+        record: Record,
     ) -> Result<VersionedRecord, AppError> {
         let kind = record.kind();
-        self.require_write(actor, &format!("change {kind} records"))?;
         if kind == RecordKind::Capture {
             return Err(AppError::NotAllowed(
                 "captures are made only by capturing a file or URL (`amparo capture`), and never change".to_owned(),
             ));
         }
+        let mut gate = self.gate(actor).await?;
+        let old = if expected_version > 0 {
+            match self.store.get(kind, id).await? {
+                Some(stored) if !stored.deleted => Some(decode(kind, stored.body)?),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let mut record = self
+            .check_write(&mut gate, id, record, old.as_ref())
+            .await?;
         let needs_code = matches!(
             &record,
             Record::Person(person) if expected_version == 0 && person.pseudonym.trim().is_empty()
@@ -233,7 +362,51 @@ impl App {
         let stored = stored.into_iter().next().ok_or_else(|| {
             AppError::NotAllowed("the store wrote nothing for a one-change write".to_owned())
         })?;
-        self.read_version(actor, stored)
+        if matches!(
+            kind,
+            RecordKind::Grant | RecordKind::Team | RecordKind::User
+        ) {
+            self.audit_access_change(actor, &stored).await?;
+        }
+        self.admit_written(&mut gate, stored).await
+    }
+
+    /// Audits a change to who may do what: a grant, a team's members, a user's role or state.
+    async fn audit_access_change(
+        &self,
+        actor: &Actor,
+        stored: &StoredVersion,
+    ) -> Result<(), AppError> {
+        let action = match (stored.kind, stored.deleted) {
+            (RecordKind::Grant, false) => "grant-change",
+            (RecordKind::Grant, true) => "grant-withdrawn",
+            (RecordKind::Team, _) => "team-change",
+            _ => "user-change",
+        };
+        let mut detail = stored.body.clone();
+        if let Some(fields) = detail.as_object_mut() {
+            // Contact details are not repeated in the audit trail.
+            fields.remove("sensitive");
+        }
+        self.audit(
+            &actor.label(),
+            action,
+            &format!("{} {} v{}", stored.kind, stored.id, stored.version),
+            detail,
+        )
+        .await
+    }
+
+    /// A version just written, as its writer may see it.
+    async fn admit_written(
+        &self,
+        gate: &mut Gate,
+        stored: StoredVersion,
+    ) -> Result<VersionedRecord, AppError> {
+        let (kind, id) = (stored.kind, stored.id);
+        self.admit(gate, decode_version(stored)?)
+            .await?
+            .ok_or(AppError::NotFound { kind, id })
     }
 
     /// Creates a record with a new id.
@@ -290,16 +463,46 @@ impl App {
         id: Uuid,
         expected_version: u32,
     ) -> Result<VersionedRecord, AppError> {
-        self.require_write(actor, &format!("delete {kind} records"))?;
         if kind == RecordKind::Capture {
             return Err(AppError::NotAllowed(
                 "captures are evidence and are never deleted".to_owned(),
             ));
         }
-        let current = self.store.get(kind, id).await?;
-        if current.is_none_or(|version| version.deleted) {
+        let mut gate = self.gate(actor).await?;
+        let current = match self.store.get(kind, id).await? {
+            Some(stored) if !stored.deleted => decode(kind, stored.body)?,
+            _ => return Err(AppError::NotFound { kind, id }),
+        };
+        if self
+            .admit(
+                &mut gate,
+                VersionedRecord {
+                    kind,
+                    id,
+                    version: 0,
+                    record: Some(current.clone()),
+                    actor: String::new(),
+                    recorded_at: OffsetDateTime::UNIX_EPOCH,
+                },
+            )
+            .await?
+            .is_none()
+        {
             return Err(AppError::NotFound { kind, id });
         }
+        let right = if kind == RecordKind::Grant {
+            Right::Manage
+        } else {
+            Right::Write
+        };
+        self.require_on(
+            &mut gate,
+            right,
+            id,
+            &current,
+            &format!("delete this {kind} record"),
+        )
+        .await?;
         let change = Change {
             kind,
             id,
@@ -313,7 +516,13 @@ impl App {
             .into_iter()
             .next()
             .ok_or(AppError::NotFound { kind, id })?;
-        self.read_version(actor, stored)
+        if matches!(
+            kind,
+            RecordKind::Grant | RecordKind::Team | RecordKind::User
+        ) {
+            self.audit_access_change(actor, &stored).await?;
+        }
+        self.admit_written(&mut gate, stored).await
     }
 
     /// The current version of a record; deleted records are not found.
@@ -324,7 +533,12 @@ impl App {
         id: Uuid,
     ) -> Result<VersionedRecord, AppError> {
         match self.store.get(kind, id).await? {
-            Some(stored) if !stored.deleted => self.read_version(actor, stored),
+            Some(stored) if !stored.deleted => {
+                let mut gate = self.gate(actor).await?;
+                let version = self.admit_written(&mut gate, stored).await?;
+                self.audit_sensitive_reads(actor, [&version]).await?;
+                Ok(version)
+            }
             _ => Err(AppError::NotFound { kind, id }),
         }
     }
@@ -348,22 +562,37 @@ impl App {
         actor: &Actor,
         limit: u32,
     ) -> Result<Vec<VersionedRecord>, AppError> {
+        let mut gate = self.gate(actor).await?;
         let mut changes = Vec::new();
         for entry in self.store.latest_outbox(limit).await? {
             if let Some(stored) = self
                 .store
                 .get_version(entry.kind, entry.id, entry.version)
                 .await?
+                && let Some(version) = self.admit(&mut gate, decode_version(stored)?).await?
             {
-                changes.push(self.read_version(actor, stored)?);
+                changes.push(version);
             }
         }
+        self.audit_sensitive_reads(actor, &changes).await?;
         Ok(changes)
     }
 
-    /// How many current records of `kind` there are.
+    /// How many current records of `kind` the installation holds, whoever may see them (for
+    /// the command line and tests; pages count with [`App::count_visible`]).
     pub async fn count_records(&self, kind: RecordKind) -> Result<u64, AppError> {
         Ok(self.store.count(kind).await?)
+    }
+
+    /// How many current records of `kind` the actor may see.
+    pub async fn count_visible(&self, actor: &Actor, kind: RecordKind) -> Result<u64, AppError> {
+        if self.access(actor).await?.is_admin() {
+            return self.count_records(kind).await;
+        }
+        Ok(self
+            .page_records(actor, kind, |_| true, None, 0)
+            .await?
+            .total as u64)
     }
 
     /// Every version of a record, oldest first, tombstones included.
@@ -374,13 +603,18 @@ impl App {
         id: Uuid,
     ) -> Result<Vec<VersionedRecord>, AppError> {
         let versions = self.store.history(kind, id).await?;
-        if versions.is_empty() {
+        let mut gate = self.gate(actor).await?;
+        let mut visible = Vec::with_capacity(versions.len());
+        for version in versions {
+            if let Some(version) = self.admit(&mut gate, decode_version(version)?).await? {
+                visible.push(version);
+            }
+        }
+        if visible.is_empty() {
             return Err(AppError::NotFound { kind, id });
         }
-        versions
-            .into_iter()
-            .map(|version| self.read_version(actor, version))
-            .collect()
+        self.audit_sensitive_reads(actor, &visible).await?;
+        Ok(visible)
     }
 
     /// Creates a record of a known type.
@@ -423,12 +657,19 @@ impl App {
         target_kind: RecordKind,
         target_id: Uuid,
     ) -> Result<Vec<Versioned<T>>, AppError> {
-        self.store
+        let mut gate = self.gate(actor).await?;
+        let mut admitted = Vec::new();
+        for stored in self
+            .store
             .referring(T::KIND, target_kind, target_id)
             .await?
-            .into_iter()
-            .map(|stored| to_typed(self.read_version(actor, stored)?))
-            .collect()
+        {
+            if let Some(version) = self.admit(&mut gate, decode_version(stored)?).await? {
+                admitted.push(version);
+            }
+        }
+        self.audit_sensitive_reads(actor, &admitted).await?;
+        admitted.into_iter().map(to_typed).collect()
     }
 
     /// Lists records of a known type.

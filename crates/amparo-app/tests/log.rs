@@ -62,6 +62,8 @@ async fn tamper_pool(test: &TestApp) -> SqlitePool {
         "log_leaves_no_delete",
         "log_tiles_no_update",
         "log_checkpoints_no_update",
+        "audit_events_no_update",
+        "audit_events_no_delete",
     ] {
         sqlx::query(&format!("DROP TRIGGER IF EXISTS {trigger}"))
             .execute(&pool)
@@ -77,10 +79,12 @@ async fn an_intact_log_checks_out_and_counts_every_write() {
     let checkpoint = test.app.sign_checkpoint().await.expect("sign");
     let report = check(&test).await;
     assert!(report.is_intact(), "{:?}", report.problems);
-    // The administrator user, 40 persons and one capture.
+    // The administrator user, 40 persons and one capture; and the audit event of the
+    // administrator's creation.
     assert_eq!(report.leaves, checkpoint.size);
     assert_eq!(report.by_kind[0], 1, "one capture leaf");
-    assert_eq!(report.by_kind[1], report.leaves - 1);
+    assert_eq!(report.by_kind[3], 1, "one audit leaf");
+    assert_eq!(report.by_kind[1], report.leaves - 2);
     assert_eq!(
         report.opened, report.leaves,
         "every leaf opens against its version"
@@ -150,6 +154,41 @@ async fn an_altered_version_is_found() {
             .problems
             .iter()
             .any(|p| p.contains(&ids[6].to_string()) && p.contains("does not open")),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[tokio::test]
+async fn an_altered_or_deleted_audit_event_is_found() {
+    let (test, _) = populated().await;
+    let pool = tamper_pool(&test).await;
+    // The administrator's creation is the first audit event: say someone else did it.
+    let changed = sqlx::query("UPDATE audit_events SET actor = 'cli:someone-else' WHERE seq = 1")
+        .execute(&pool)
+        .await
+        .expect("tamper");
+    assert_eq!(changed.rows_affected(), 1);
+    let report = check(&test).await;
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("does not open to audit event 1")),
+        "{:?}",
+        report.problems
+    );
+    sqlx::query("DELETE FROM audit_events WHERE seq = 1")
+        .execute(&pool)
+        .await
+        .expect("delete");
+    pool.close().await;
+    let report = check(&test).await;
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("audit event that is not stored")),
         "{:?}",
         report.problems
     );

@@ -332,11 +332,18 @@ fn full_name(version: &VersionedRecord) -> Option<String> {
 }
 
 #[tokio::test]
-async fn only_administrators_see_sensitive_fields_and_write() {
+async fn a_viewer_granted_read_sees_pseudonyms_and_cannot_write() {
     let test = TestApp::empty().await;
     let (app, admin) = (&test.app, &test.admin);
+    let case = test.case("Removal flights").await;
     let person = app
-        .create(admin, sensitive_person("", "Jesús Pérez"))
+        .create(
+            admin,
+            Person {
+                case_ids: vec![case],
+                ..sensitive_person("", "Jesús Pérez")
+            },
+        )
         .await
         .unwrap();
     let mut changed = person.body.clone();
@@ -345,6 +352,7 @@ async fn only_administrators_see_sensitive_fields_and_write() {
         .await
         .unwrap();
     let viewer = test.viewer().await;
+    test.grant(&viewer, case, &[Right::Read]).await;
     let kind = RecordKind::Person;
 
     let as_admin = app.get_record(admin, kind, person.id).await.unwrap();

@@ -7,10 +7,10 @@ mod common;
 use amparo_app::review::{self, Decision};
 use amparo_app::{App, AppError, CaptureOptions, DEFAULT_CONFIDENT, Versioned};
 use amparo_model::records::{
-    ClaimRef, Document, Event, Information, Person, PersonSensitive, RecordLink, SourceRef,
+    ClaimRef, Document, Event, Information, Person, PersonSensitive, RecordLink, Right, SourceRef,
     Suggestion, SuggestionKind, SuggestionStatus,
 };
-use amparo_model::{CaptureId, DocumentId, EventId, PersonId, RecordKind};
+use amparo_model::{CaptureId, CaseId, DocumentId, EventId, PersonId, RecordKind};
 use common::TestApp;
 use time::macros::datetime;
 use uuid::Uuid;
@@ -20,6 +20,16 @@ His mother said he was held incommunicado at CECOT for four months.\n\n\
 Carlos Mendoza, another man on the flight, was released in July.";
 
 async fn document(test: &TestApp, text: &str, duplicate_of: Option<Uuid>) -> Uuid {
+    document_in(test, text, duplicate_of, &[]).await
+}
+
+/// A document whose capture belongs to `cases`.
+async fn document_in(
+    test: &TestApp,
+    text: &str,
+    duplicate_of: Option<Uuid>,
+    cases: &[CaseId],
+) -> Uuid {
     let capture = test
         .app
         .capture_bytes(
@@ -27,7 +37,10 @@ async fn document(test: &TestApp, text: &str, duplicate_of: Option<Uuid>) -> Uui
             "article.txt",
             Some("text/plain"),
             format!("{text}{}", Uuid::now_v7()).as_bytes(),
-            CaptureOptions::default(),
+            CaptureOptions {
+                case_ids: cases.to_vec(),
+                ..CaptureOptions::default()
+            },
         )
         .await
         .expect("capture");
@@ -218,7 +231,8 @@ async fn linking_a_mention_records_the_document_as_the_source() {
 #[tokio::test]
 async fn creating_a_person_gives_a_pseudonym_and_keeps_the_name_sensitive() {
     let test = TestApp::new().await;
-    let id = document(&test, ARTICLE, None).await;
+    let case = test.case("CECOT").await;
+    let id = document_in(&test, ARTICLE, None, &[case]).await;
     test.app.suggest(&test.admin, id).await.expect("suggest");
     let found = suggestions(&test.app, &test, id).await;
     let mention = find(&found, SuggestionKind::Person, "Carlos Mendoza");
@@ -246,7 +260,10 @@ async fn creating_a_person_gives_a_pseudonym_and_keeps_the_name_sensitive() {
     let sensitive = created.body.sensitive.expect("sensitive fields");
     assert_eq!(sensitive.full_name, "Carlos Alberto Mendoza");
     assert_eq!(sensitive.aliases, ["Carlos Mendoza"]);
+    // The new person belongs to the document's cases, so the case's team sees it.
+    assert_eq!(created.body.case_ids, vec![case]);
     let viewer = test.viewer().await;
+    test.grant(&viewer, case, &[Right::Read]).await;
     let seen: Versioned<Person> = test.app.get(&viewer, link.id).await.expect("person");
     assert_eq!(seen.body.sensitive, None);
 
@@ -475,10 +492,12 @@ async fn suggest_pending_processes_each_document_version_once() {
 #[tokio::test]
 async fn viewers_read_suggestions_without_real_names_and_cannot_decide() {
     let test = TestApp::new().await;
+    let case = test.case("CECOT").await;
     let perez = person(&test, "José Gregorio Pérez Rodríguez", &["Cheo"]).await;
-    let id = document(&test, ARTICLE, None).await;
+    let id = document_in(&test, ARTICLE, None, &[case]).await;
     test.app.suggest(&test.admin, id).await.expect("suggest");
     let viewer = test.viewer().await;
+    test.grant(&viewer, case, &[Right::Read]).await;
 
     let seen = test
         .app

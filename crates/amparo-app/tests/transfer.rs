@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use amparo_app::{AppError, CaptureOptions, blob_folder};
 use amparo_model::records::*;
 use amparo_model::*;
-use amparo_store::BlobStore;
 use common::TestApp;
 use serde_json::Value;
 use uuid::Uuid;
@@ -413,7 +412,7 @@ async fn gc_removes_only_unreferenced_blobs_old_enough() {
             .unwrap();
         capture_ids.push(capture.id);
     }
-    let blobs = BlobStore::local(&test.data_dir().join("blobs"), test.secret()).unwrap();
+    let blobs = test.blob_store().await;
     let orphan = blobs
         .put_bytes(b"left by an interrupted capture")
         .await

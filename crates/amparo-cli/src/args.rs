@@ -30,6 +30,10 @@ pub enum Command {
         /// PostgreSQL schema for the tables.
         #[arg(long, value_name = "NAME", requires = "database_url")]
         database_schema: Option<String>,
+        /// Protect the installation key with a passphrase ($AMPARO_PASSPHRASE, else asked for)
+        /// instead of a key file ($AMPARO_KEY_FILE, else installation.key in the data folder).
+        #[arg(long)]
+        passphrase: bool,
     },
     /// Run the web server.
     Serve {
@@ -87,6 +91,55 @@ pub enum Command {
         #[command(subcommand)]
         command: FeedCommand,
     },
+    /// List the audit trail (sign-ins, sensitive reads, exports, bundle downloads, grant
+    /// changes, key operations), newest first.
+    Audit {
+        /// Only this actor (`user:alice`, `cli:root`, `anonymous`).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only this action (`sign-in`, `sign-in-failed`, `sensitive-read`, `export`,
+        /// `bundle-download`, `grant-change`, `grant-withdrawn`, `team-change`, `user-change`,
+        /// `key-rotate`, …).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only events whose subject contains this text (a record id, a user name).
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only events on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// At most this many events.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Print one JSON object per event.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an encrypted, consistent backup of the installation while it runs: a snapshot of
+    /// the database, the blobs, the configuration (docs/backup.md). PostgreSQL installations
+    /// back up their database with pg_dump instead.
+    Backup {
+        /// The backup file to write (a new file).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Seal it with a backup passphrase ($AMPARO_BACKUP_PASSPHRASE, else asked for twice)
+        /// instead of the installation key; it then restores with that passphrase alone.
+        #[arg(long)]
+        passphrase: bool,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into the folder given by --data, which must be missing or empty, then
+    /// check the evidence log. A damaged backup or a wrong key restores nothing.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The installation's key file, for a backup sealed under the installation key
+        /// (default: $AMPARO_KEY_FILE; a key recovered from shares works too).
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
     /// Remove blobs that no capture names.
     Gc {
         /// Keep unreferenced blobs younger than this many seconds (default: gc.min_age_seconds).
@@ -115,10 +168,25 @@ pub enum Command {
         #[command(subcommand)]
         command: ProofCommand,
     },
+    /// See or change the installation key, which protects the data at rest.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage teams: groups of users granted rights together.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Grant rights on a case to a user or a team, list grants, withdraw them.
+    Grant {
+        #[command(subcommand)]
+        command: GrantCommand,
     },
     /// Manage API tokens, with which scripts and other tools use the JSON API.
     Token {
@@ -333,6 +401,21 @@ pub enum TokenCommand {
         /// What the token is for, shown by `token list`.
         #[arg(long, default_value = "")]
         label: String,
+        /// What the token may do: records:read, records:write, review, export or admin
+        /// (everything the user may do); repeat or separate with commas. Every scope can read.
+        #[arg(long = "scope", value_name = "SCOPE", default_value = "records:read")]
+        scopes: Vec<String>,
+        /// Days until the token stops working.
+        #[arg(
+            long,
+            value_name = "DAYS",
+            default_value_t = 90,
+            conflicts_with = "no_expiry"
+        )]
+        expires_in_days: u32,
+        /// Make a token that never expires (revoke it when it is no longer needed).
+        #[arg(long)]
+        no_expiry: bool,
         /// Print a JSON object with the token's details and its secret.
         #[arg(long)]
         json: bool,
@@ -423,6 +506,7 @@ impl Command {
     pub fn writes(&self) -> bool {
         match self {
             Command::Init { .. }
+            | Command::Backup { .. }
             | Command::Capture { .. }
             | Command::Import { .. }
             | Command::User { .. } => true,
@@ -442,6 +526,59 @@ impl Command {
             _ => false,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Show how the installation key is obtained and how many data keys it wraps.
+    Status {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the installation key: every data key is re-wrapped under the new key (blobs and
+    /// fields are not re-encrypted). Stop the server first. The old key or passphrase no longer
+    /// opens the installation afterwards.
+    Rotate {
+        /// Protect the new key with a new passphrase ($AMPARO_NEW_PASSPHRASE, else asked for).
+        #[arg(long, conflicts_with = "key_file")]
+        passphrase: bool,
+        /// Write a new key file here (default: $AMPARO_KEY_FILE, else installation.key in the
+        /// data folder); the old file is replaced.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Print recovery shares of the installation key: any THRESHOLD of them give the key back
+    /// with `amparo key recover`, fewer tell nothing. Print them and hand them to different
+    /// people; they are shown only now.
+    Shares {
+        /// How many shares recover the key (at least 2).
+        #[arg(long, value_name = "K")]
+        threshold: u16,
+        /// How many shares to print (at most 255).
+        #[arg(long, value_name = "N")]
+        shares: u16,
+    },
+    /// Read recovery shares (one per line, from standard input or typed) and write the key they
+    /// give back to a new key file, which opens the installation (set AMPARO_KEY_FILE).
+    /// Needs no installation.
+    Recover {
+        /// The key file to write (a new file).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Purge the sensitive fields of one record version (a wrongly entered or withdrawn value):
+    /// their key is destroyed, so they are unreadable everywhere, backups included. The version
+    /// and the evidence log stay.
+    Purge {
+        /// The record kind (person, testimony, user, …).
+        kind: String,
+        /// The record id.
+        id: uuid::Uuid,
+        /// The version whose sensitive fields go.
+        #[arg(long)]
+        version: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -608,6 +745,87 @@ pub enum UserCommand {
     ResetPassword {
         /// Sign-in name.
         username: String,
+    },
+    /// Disable a user: they cannot sign in, their API tokens are revoked and their web
+    /// sessions end at their next request.
+    Disable {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Enable a disabled user again (their revoked tokens stay revoked).
+    Enable {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Remove a user's second factor (a lost phone): the password alone signs in again, and
+    /// they can enrol a new one on their account page.
+    TotpReset {
+        /// Sign-in name.
+        username: String,
+    },
+    /// Change a user's role; it counts at their next request.
+    Role {
+        /// Sign-in name.
+        username: String,
+        /// The new role.
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// List the users with their roles.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create a team.
+    Add {
+        /// The team's name.
+        name: String,
+        /// A member's sign-in name (repeatable).
+        #[arg(long = "member", value_name = "USER")]
+        members: Vec<String>,
+    },
+    /// Add or remove members.
+    Members {
+        /// The team's name.
+        name: String,
+        /// A user to add (repeatable).
+        #[arg(long = "add", value_name = "USER")]
+        add: Vec<String>,
+        /// A user to remove (repeatable).
+        #[arg(long = "remove", value_name = "USER")]
+        remove: Vec<String>,
+    },
+    /// List the teams and their members.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// Grant rights on a case.
+    Add {
+        /// The case: its id, its reference (CECOT-2025) or its title.
+        case: String,
+        /// The user who receives the rights.
+        #[arg(long, conflicts_with = "team", required_unless_present = "team")]
+        user: Option<String>,
+        /// The team whose members receive the rights.
+        #[arg(long)]
+        team: Option<String>,
+        /// The rights, separated by commas: read, write, sensitive, review, export, manage.
+        #[arg(long, default_value = "read")]
+        rights: String,
+    },
+    /// List the grants.
+    List {
+        /// Print one JSON object per grant.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Withdraw a grant by its id (from `amparo grant list`).
+    Remove {
+        /// The grant's id.
+        id: uuid::Uuid,
     },
 }
 

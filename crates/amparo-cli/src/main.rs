@@ -2,11 +2,14 @@
 //! administrator (recording the operating-system user), and calls `amparo-app` for everything.
 
 mod args;
+mod audit;
+mod backup;
 mod bench;
 mod bundle;
 mod feeds;
 mod inspect;
 mod inspect_text;
+mod keys;
 mod log;
 mod progress;
 mod records;
@@ -19,13 +22,13 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use amparo_app::installation::{self, InitOptions, os_user};
-use amparo_app::{Actor, App};
+use amparo_app::{Actor, App, NewToken, Scopes};
 use anyhow::Context;
 use clap::Parser;
 
 use args::{
-    BenchSuite, BundleCommand, Cli, Command, InspectCommand, ProofCommand, TokenCommand,
-    UserCommand,
+    BenchSuite, BundleCommand, Cli, Command, GrantCommand, InspectCommand, ProofCommand,
+    TeamCommand, TokenCommand, UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -80,7 +83,7 @@ async fn open<'a>(cli: &Cli, opened: &'a OnceLock<App>) -> anyhow::Result<&'a Ap
         return Ok(app);
     }
     let dir = data_dir(cli)?;
-    let app = installation::open(&dir).await?;
+    let app = keys::open_installation(&dir).await?;
     Ok(opened.get_or_init(|| app))
 }
 
@@ -121,12 +124,15 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
             admin,
             database_url,
             database_schema,
+            passphrase,
         } => {
             let dir = data_dir(cli)?;
             let options = InitOptions {
                 admin_username: Some(admin.clone()),
                 database_url: database_url.clone().unwrap_or_default(),
                 database_schema: database_schema.clone().unwrap_or_default(),
+                key: keys::init_key(*passphrase)?,
+                ..InitOptions::default()
             };
             let (app, report) = installation::init(&dir, options).await?;
             let app = opened.get_or_init(|| app);
@@ -176,7 +182,7 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
         Command::Import { file } => {
             let dir = data_dir(cli)?;
             let app = if installation::is_installation(&dir) {
-                installation::open(&dir).await?
+                keys::open_installation(&dir).await?
             } else {
                 let options = InitOptions {
                     admin_username: None,
@@ -216,6 +222,29 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                 (None, Some(document)) => review::run(app, &actor, *document, &options).await?,
                 (None, None) => anyhow::bail!("name a document, or give --pending N"),
             }
+        }
+        Command::Audit {
+            actor: who,
+            action,
+            subject,
+            since,
+            limit,
+            json,
+        } => {
+            let app = open(cli, opened).await?;
+            audit::list(
+                app,
+                &actor,
+                audit::Query {
+                    actor: who.clone(),
+                    action: action.clone(),
+                    subject: subject.clone(),
+                    since: since.clone(),
+                    limit: *limit,
+                },
+                *json,
+            )
+            .await?;
         }
         Command::Gc { min_age } => {
             let app = open(cli, opened).await?;
@@ -257,6 +286,27 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
         Command::Proof { command } => match command {
             ProofCommand::Verify { file } => return Ok(bundle::verify_proof(file)),
         },
+        Command::Backup {
+            output,
+            passphrase,
+            json,
+        } => {
+            let app = open(cli, opened).await?;
+            backup::backup(app, &actor, output, *passphrase, *json).await?;
+        }
+        Command::Restore { file, key_file } => {
+            let dir = data_dir(cli)?;
+            return backup::restore(file, &dir, key_file.as_deref()).await;
+        }
+        // Recovering the key needs no installation: none is opened.
+        Command::Key {
+            command: args::KeyCommand::Recover { output },
+        } => backup::recover(output)?,
+        Command::Key { command } => {
+            let dir = data_dir(cli)?;
+            let app = open(cli, opened).await?;
+            return keys::run(app, &actor, &dir, command).await;
+        }
         Command::User { command } => {
             let app = open(cli, opened).await?;
             match command {
@@ -269,6 +319,124 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                     let password = app.reset_password(&actor, username).await?;
                     println!("User: {username}");
                     println!("Password: {password}");
+                }
+                UserCommand::Disable { username } => {
+                    let revoked = app.set_user_disabled(&actor, username, true).await?;
+                    println!(
+                        "Disabled user {username}: {revoked} API tokens revoked; their web sessions end at their next request"
+                    );
+                }
+                UserCommand::Enable { username } => {
+                    app.set_user_disabled(&actor, username, false).await?;
+                    println!("Enabled user {username}");
+                }
+                UserCommand::Role { username, role } => {
+                    let user = app.set_user_role(&actor, username, (*role).into()).await?;
+                    println!("User {username} is now {}", user.body.role.as_str());
+                }
+                UserCommand::List => {
+                    for user in app.users(&actor).await? {
+                        println!(
+                            "{:<24} {:<11} {}",
+                            user.body.username,
+                            user.body.role.as_str(),
+                            if user.body.disabled { "disabled" } else { "" }
+                        );
+                    }
+                }
+                UserCommand::TotpReset { username } => {
+                    if app.reset_totp(&actor, username).await? {
+                        println!(
+                            "Removed the second factor of {username}: the password alone signs in until they enrol again"
+                        );
+                    } else {
+                        println!("User {username} had no second factor");
+                    }
+                }
+            }
+        }
+        Command::Team { command } => {
+            let app = open(cli, opened).await?;
+            match command {
+                TeamCommand::Add { name, members } => {
+                    let team = app.create_team(&actor, name, members).await?;
+                    println!(
+                        "Team {name} ({}), {} members",
+                        team.id,
+                        team.body.member_ids.len()
+                    );
+                }
+                TeamCommand::Members { name, add, remove } => {
+                    let team = app.change_team_members(&actor, name, add, remove).await?;
+                    println!("Team {name} now has {} members", team.body.member_ids.len());
+                }
+                TeamCommand::List => {
+                    let users = app.users(&actor).await?;
+                    for team in app.teams(&actor).await? {
+                        let members: Vec<&str> = team
+                            .body
+                            .member_ids
+                            .iter()
+                            .filter_map(|id| {
+                                users
+                                    .iter()
+                                    .find(|user| user.id == id.0)
+                                    .map(|user| user.body.username.as_str())
+                            })
+                            .collect();
+                        println!("{:<24} {}", team.body.name, members.join(", "));
+                    }
+                }
+            }
+        }
+        Command::Grant { command } => {
+            let app = open(cli, opened).await?;
+            match command {
+                GrantCommand::Add {
+                    case,
+                    user,
+                    team,
+                    rights,
+                } => {
+                    let grantee = match (user, team) {
+                        (Some(user), _) => amparo_app::GranteeName::User(user.clone()),
+                        (None, Some(team)) => amparo_app::GranteeName::Team(team.clone()),
+                        (None, None) => {
+                            anyhow::bail!("say who receives the rights: --user or --team")
+                        }
+                    };
+                    let rights = amparo_app::parse_rights(rights)?;
+                    let grant = app.grant_rights(&actor, case, &grantee, rights).await?;
+                    println!("Granted ({})", grant.id);
+                }
+                GrantCommand::List { json } => {
+                    for grant in app.grants(&actor).await? {
+                        if *json {
+                            println!(
+                                "{}",
+                                serde_json::json!({
+                                    "id": grant.id,
+                                    "version": grant.version,
+                                    "case_id": grant.case_id,
+                                    "case": grant.case,
+                                    "grantee": grant.grantee,
+                                    "rights": grant.rights,
+                                })
+                            );
+                        } else {
+                            println!(
+                                "{}  {:<20} {:<24} {}",
+                                grant.id,
+                                grant.case,
+                                grant.grantee,
+                                grant.rights.join(",")
+                            );
+                        }
+                    }
+                }
+                GrantCommand::Remove { id } => {
+                    app.withdraw_grant(&actor, *id).await?;
+                    println!("Withdrew grant {id}");
                 }
             }
         }
@@ -348,9 +516,20 @@ async fn tokens(app: &App, actor: &Actor, command: &TokenCommand) -> anyhow::Res
         TokenCommand::Create {
             username,
             label,
+            scopes,
+            expires_in_days,
+            no_expiry,
             json,
         } => {
-            let (info, secret) = app.create_api_token(actor, username, label).await?;
+            let token = NewToken {
+                label: label.clone(),
+                scopes: Scopes::parse(&scopes.join(" "))?,
+                expires_at: (!*no_expiry).then(|| {
+                    time::OffsetDateTime::now_utc()
+                        + time::Duration::days(i64::from(*expires_in_days))
+                }),
+            };
+            let (info, secret) = app.create_scoped_api_token(actor, username, &token).await?;
             if *json {
                 let mut value = serde_json::to_value(&info)?;
                 value["token"] = serde_json::Value::String(secret);
@@ -358,6 +537,11 @@ async fn tokens(app: &App, actor: &Actor, command: &TokenCommand) -> anyhow::Res
             } else {
                 println!("Token id: {}", info.id);
                 println!("User: {}", info.username);
+                println!("Scopes: {}", info.scopes.join(" "));
+                match info.expires_at {
+                    Some(at) => println!("Expires: {}", at.date()),
+                    None => println!("Expires: never"),
+                }
                 println!("Token: {secret}");
                 println!(
                     "(The token is shown only now: keep it somewhere safe. Send it as `Authorization: Bearer <token>`.)"
@@ -372,17 +556,25 @@ async fn tokens(app: &App, actor: &Actor, command: &TokenCommand) -> anyhow::Res
                 println!("No API tokens.");
             } else {
                 for token in tokens {
+                    let now = time::OffsetDateTime::now_utc();
                     let state = match (token.revoked_at, token.last_used_at) {
                         (Some(at), _) => format!("revoked {}", at.date()),
+                        _ if token.expires_at.is_some_and(|at| at <= now) => {
+                            format!(
+                                "expired {}",
+                                token.expires_at.map(|at| at.date()).unwrap_or(now.date())
+                            )
+                        }
                         (None, Some(at)) => format!("last used {}", at.date()),
                         (None, None) => "never used".to_owned(),
                     };
                     println!(
-                        "{}  {}  created {}  {}  {}",
+                        "{}  {}  created {}  {}  [{}]  {}",
                         token.id,
                         token.username,
                         token.created_at.date(),
                         state,
+                        token.scopes.join(" "),
                         token.label
                     );
                 }

@@ -84,6 +84,23 @@ fn bench_web_reports_every_route_without_errors() {
         assert!(p50 <= p90 && p90 <= p99 && p99 <= max, "{route}: {report}");
     }
     assert_eq!(report["health"]["ratio_p99_to_health"], 1.0);
+    // The same routes on the same data without encryption at rest, and the ratio between the
+    // two runs.
+    assert_eq!(report["target_encryption_ratio"], 1.15);
+    for route in ["health", "dashboard", "person", "persons", "api_list"] {
+        assert_eq!(
+            report["encryption_off"][route]["errors"], 0,
+            "{route}: {report}"
+        );
+        assert!(number(&report["encryption_off"], route, "requests") > 0.0);
+        assert!(number(&report["encryption_cost"], route, "p50_ratio") > 0.0);
+        assert!(number(&report["encryption_cost"], route, "p99_ratio") > 0.0);
+    }
+    assert!(
+        keep.with_file_name("bench-unencrypted")
+            .join("amparo.db")
+            .is_file()
+    );
     // The installation was generated as asked, and kept.
     assert_eq!(report["data"]["persons"], 200);
     let periods = report["data"]["custody_periods"].as_u64().expect("periods");

@@ -85,17 +85,18 @@ fn log_check_counts_the_leaves_and_every_write_ends_signed() {
     let ids = installation_with_captures(temp.path(), &data);
     assert_eq!(ids.len(), 2);
 
-    // The administrator's user record, then two captures; the capture run signed a checkpoint
-    // covering both, although the second came within the checkpoint interval.
+    // The administrator's user record and its audit event, then two captures; the capture run
+    // signed a checkpoint covering both, although the second came within the checkpoint
+    // interval.
     let report = log_check(&data);
     assert_eq!(report["intact"], true, "{report}");
-    assert_eq!(report["leaves"], 3, "{report}");
+    assert_eq!(report["leaves"], 4, "{report}");
     assert_eq!(
         report["by_kind"],
-        json!({"capture": 2, "record_version": 1, "export": 0, "audit": 0})
+        json!({"capture": 2, "record_version": 1, "export": 0, "audit": 1})
     );
-    assert_eq!(report["opened"], 3, "{report}");
-    assert_eq!(report["latest_size"], 3, "{report}");
+    assert_eq!(report["opened"], 4, "{report}");
+    assert_eq!(report["latest_size"], 4, "{report}");
     assert_eq!(report["problems"], json!([]));
     let text = stdout(&amparo_ok(&data, &["log", "check"]));
     assert!(text.contains("The evidence log is intact."), "{text}");
@@ -108,14 +109,14 @@ fn log_check_counts_the_leaves_and_every_write_ends_signed() {
     std::fs::write(&body, r#"{"title": "Transfers to CECOT"}"#).unwrap();
     amparo_ok(&data, &["record", "create", "case", path_str(&body)]);
     let report = log_check(&data);
-    assert_eq!(report["leaves"], 4, "{report}");
-    assert_eq!(report["latest_size"], 4, "{report}");
+    assert_eq!(report["leaves"], 5, "{report}");
+    assert_eq!(report["latest_size"], 5, "{report}");
 
     // `log checkpoint` prints the signed note exactly as signed, and signs nothing new.
     let note = stdout(&amparo_ok(&data, &["log", "checkpoint"]));
     let lines: Vec<&str> = note.lines().collect();
     assert!(lines[0].starts_with("amparo.local/"), "{note}");
-    assert_eq!(lines[1], "4", "{note}");
+    assert_eq!(lines[1], "5", "{note}");
     assert_eq!(lines[3], "", "{note}");
     assert!(lines[4].starts_with("\u{2014} amparo.local/"), "{note}");
     assert!(note.ends_with('\n'), "{note:?}");
@@ -135,7 +136,9 @@ fn bundles_verify_against_the_right_key_only() {
         &["bundle", "create", &ids[1], "-o", path_str(&bundle)],
     ));
     assert!(
-        created.contains("leaf 2 in the signed checkpoint of 3 leaves"),
+        // Leaf 3 of 5: the administrator, its audit event, two captures, and the audit event
+        // of this bundle's download.
+        created.contains("leaf 3 in the signed checkpoint of 5 leaves"),
         "{created}"
     );
     assert!(
@@ -247,14 +250,17 @@ fn printed_proofs_verify_without_an_installation() {
         stdout(&output) + &String::from_utf8_lossy(&output.stderr)
     };
 
-    let inclusion = stdout(&amparo_ok(&data, &["log", "proof", "--index", "1"]));
+    let inclusion = stdout(&amparo_ok(&data, &["log", "proof", "--index", "2"]));
     let parsed: Value = serde_json::from_str(&inclusion).expect("JSON");
-    assert_eq!(parsed["leafIdx"], 1);
-    assert_eq!(parsed["treeSize"], 3);
+    assert_eq!(parsed["leafIdx"], 2);
+    assert_eq!(parsed["treeSize"], 4);
     let valid = proof_verify(&write("inclusion.json", &inclusion), 0);
     assert!(valid.starts_with("valid inclusion proof"), "{valid}");
     let by_capture = stdout(&amparo_ok(&data, &["log", "proof", "--capture", &ids[0]]));
-    assert_eq!(by_capture, inclusion, "the first capture is leaf 1");
+    assert_eq!(
+        by_capture, inclusion,
+        "the first capture is leaf 2, after the administrator and its audit event"
+    );
 
     // Another root: well formed, but not proven.
     let mut modified = parsed.clone();
@@ -287,7 +293,7 @@ fn printed_proofs_verify_without_an_installation() {
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), inclusion.as_bytes()).unwrap();
     assert!(child.wait_with_output().unwrap().status.success());
 
-    let outside = amparo(&data, &["log", "proof", "--index", "3"]);
+    let outside = amparo(&data, &["log", "proof", "--index", "4"]);
     assert!(!outside.status.success(), "{}", describe(&[], &outside));
 }
 
@@ -306,7 +312,10 @@ fn serve_signs_what_its_writes_add_within_the_interval() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
     amparo_ok(&data, &["init"]);
-    let created = stdout(&amparo_ok(&data, &["token", "create", "admin"]));
+    let created = stdout(&amparo_ok(
+        &data,
+        &["token", "create", "admin", "--scope", "records:write"],
+    ));
     let token = created
         .lines()
         .find_map(|line| line.strip_prefix("Token: "))
@@ -349,7 +358,8 @@ fn serve_signs_what_its_writes_add_within_the_interval() {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let report = log_check(&data);
-        if report["latest_size"] == report["leaves"] && report["leaves"] == 3 {
+        // The administrator, its audit event and the two cases.
+        if report["latest_size"] == report["leaves"] && report["leaves"] == 4 {
             break;
         }
         assert!(

@@ -151,6 +151,12 @@ pub struct Gazetteer {
     by_scan_key: FxHashMap<String, Vec<u32>>,
     /// First token key of a form → the most tokens of a form starting with it.
     scan_first: FxHashMap<String, usize>,
+    /// As `scan_first`, for the forms whose first word may be written in lowercase: a word
+    /// written so starts no other form.
+    scan_first_any: FxHashMap<String, usize>,
+    /// Scan keys of the first tokens of a form, shorter than the form (`el`, `el paso
+    /// service`): [`Gazetteer::scan`] reads no further than these.
+    scan_prefixes: FxHashSet<String>,
     /// Link tokens, sorted and joined → forms.
     by_link_key: FxHashMap<String, Vec<u32>>,
     /// Link word → its id in `postings`.
@@ -262,7 +268,7 @@ impl Gazetteer {
             if keys.is_empty() || !seen.insert(keys.join(" ")) {
                 continue;
             }
-            let cases = doc
+            let cases: Vec<Case> = doc
                 .tokens
                 .iter()
                 .map(|token| case_of(doc.token_text(token)))
@@ -278,6 +284,13 @@ impl Gazetteer {
                 .push(form_index);
             let longest = self.scan_first.entry(keys[0].clone()).or_insert(0);
             *longest = (*longest).max(keys.len());
+            if cases.first() == Some(&Case::Any) {
+                let longest = self.scan_first_any.entry(keys[0].clone()).or_insert(0);
+                *longest = (*longest).max(keys.len());
+            }
+            for end in 1..keys.len() {
+                self.scan_prefixes.insert(keys[..end].join(" "));
+            }
             self.by_link_key
                 .entry(link_key(&link))
                 .or_default()
@@ -422,7 +435,23 @@ impl Gazetteer {
         let mut key = String::new();
         let mut at = 0;
         while at < count {
-            let Some(&longest) = self.scan_first.get(keys.get(at)) else {
+            // A word written in lowercase starts only the forms whose first word may be.
+            let lowercase = doc
+                .token_text(&doc.tokens[at])
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+            let first = if lowercase {
+                &self.scan_first_any
+            } else {
+                &self.scan_first
+            };
+            let first = if first.is_empty() {
+                None
+            } else {
+                first.get(keys.get(at))
+            };
+            let Some(&longest) = first else {
                 at += 1;
                 continue;
             };
@@ -440,7 +469,10 @@ impl Gazetteer {
                     key.push_str(keys.get(last));
                 }
                 let Some(forms) = self.by_scan_key.get(&key) else {
-                    continue;
+                    if self.scan_prefixes.contains(&key) {
+                        continue;
+                    }
+                    break;
                 };
                 let entries: Vec<(usize, bool)> = forms
                     .iter()
@@ -455,6 +487,9 @@ impl Gazetteer {
                     .collect();
                 if !entries.is_empty() {
                     best = Some((at + length, entries));
+                }
+                if length < longest && !self.scan_prefixes.contains(&key) {
+                    break;
                 }
             }
             match best {
@@ -547,7 +582,11 @@ impl Gazetteer {
             }
         }
         if hits.len() > MAX_CANDIDATES {
-            hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            // The ones sharing the most words (the order among them does not matter: every
+            // entry keeps its best score and the matches are sorted at the end).
+            hits.select_nth_unstable_by(MAX_CANDIDATES - 1, |a, b| {
+                b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             hits.truncate(MAX_CANDIDATES);
         }
         if let Some(forms) = self.by_link_key.get(&link_key(&query)) {
@@ -610,33 +649,36 @@ pub fn token_key(text: &str) -> String {
     key
 }
 
-/// The [`token_key`] of every token of a [`Doc`], in one buffer (one allocation for the
-/// text, not one per token).
+/// The [`token_key`] of every token of a [`Doc`], read from the document's folded tokens
+/// (copied only where a curly apostrophe is made straight).
 #[derive(Clone, Debug, Default)]
-pub struct ScanKeys {
-    text: String,
-    /// `ends[i]` is where key `i` ends in `text`; it starts where key `i - 1` ends.
-    ends: Vec<usize>,
+pub struct ScanKeys<'d> {
+    /// The document's folded tokens ([`Doc::folded_text`]).
+    folded: &'d str,
+    /// The keys that differ from the folded token by more than a cut.
+    changed: String,
+    /// Per token, the key's byte range: in `changed` when the flag is set, else in `folded`.
+    spans: Vec<(usize, usize, bool)>,
 }
 
-impl ScanKeys {
+impl ScanKeys<'_> {
     /// The key of token `index`, `""` past the end.
     pub fn get(&self, index: usize) -> &str {
-        let Some(&end) = self.ends.get(index) else {
+        let Some(&(start, end, changed)) = self.spans.get(index) else {
             return "";
         };
-        let start = index.checked_sub(1).map_or(0, |before| self.ends[before]);
-        self.text.get(start..end).unwrap_or("")
+        let text = if changed { &self.changed } else { self.folded };
+        text.get(start..end).unwrap_or("")
     }
 
     /// How many keys there are (one per token).
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
     /// The keys, in token order.
@@ -646,16 +688,33 @@ impl ScanKeys {
 }
 
 /// The [`token_key`] of every token of `doc`.
-pub fn scan_keys(doc: &Doc) -> ScanKeys {
+pub fn scan_keys<'d>(doc: &'d Doc) -> ScanKeys<'d> {
     let mut keys = ScanKeys {
-        text: String::with_capacity(doc.text.len()),
-        ends: Vec::with_capacity(doc.tokens.len()),
+        folded: doc.folded_text(),
+        changed: String::new(),
+        spans: Vec::with_capacity(doc.tokens.len()),
     };
-    for token in &doc.tokens {
-        push_token_key(doc.token_text(token), &mut keys.text);
-        keys.ends.push(keys.text.len());
+    for (index, token) in doc.tokens.iter().enumerate() {
+        let raw = doc.token_text(token);
+        let mut span = doc.folded_range(index);
+        // A possessive ending folds to as many bytes as it has.
+        let cut = raw.len() - strip_possessive(raw).len();
+        span.end = span.end.saturating_sub(cut).max(span.start);
+        let stem = keys.folded.get(span.clone()).unwrap_or("");
+        if stem.is_ascii() || !stem.contains('’') {
+            keys.spans.push((span.start, span.end, false));
+        } else {
+            let start = keys.changed.len();
+            push_straight(stem, &mut keys.changed);
+            keys.spans.push((start, keys.changed.len(), true));
+        }
     }
     keys
+}
+
+/// Appends a folded word with curly apostrophes made straight.
+fn push_straight(folded: &str, out: &mut String) {
+    out.extend(folded.chars().map(|c| if c == '’' { '\'' } else { c }));
 }
 
 /// Appends [`token_key`] of `text` to `out`.
@@ -672,6 +731,9 @@ fn push_token_key(text: &str, out: &mut String) {
 
 /// `Bukele's` → `Bukele`; other words as they are.
 pub fn strip_possessive(text: &str) -> &str {
+    if !text.ends_with(['s', 'S']) {
+        return text;
+    }
     for suffix in ["'s", "’s", "'S", "’S"] {
         if let Some(stem) = text.strip_suffix(suffix)
             && stem.chars().count() >= 2
@@ -805,24 +867,49 @@ fn score_tokens(query: &[LinkToken], form: &[LinkToken]) -> f32 {
     if query.is_empty() || form.is_empty() {
         return 0.0;
     }
-    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    // Names have few words: the buffers live on the stack unless a name is very long.
+    const ON_STACK: usize = 16;
+    let mut pairs_stack = [(0f32, 0usize, 0usize); ON_STACK * ON_STACK / 4];
+    let mut pairs_heap = Vec::new();
+    let mut n_pairs = 0;
     for (i, a) in query.iter().enumerate() {
         for (j, b) in form.iter().enumerate() {
             let score = word_score(a, b);
             if score > 0.0 {
-                pairs.push((score, i, j));
+                if n_pairs < pairs_stack.len() {
+                    pairs_stack[n_pairs] = (score, i, j);
+                } else {
+                    if pairs_heap.is_empty() {
+                        pairs_heap.extend_from_slice(&pairs_stack);
+                    }
+                    pairs_heap.push((score, i, j));
+                }
+                n_pairs += 1;
             }
         }
     }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let pairs = if pairs_heap.is_empty() {
+        &mut pairs_stack[..n_pairs]
+    } else {
+        &mut pairs_heap[..]
+    };
+    // Each (i, j) is there once: the order is total, so an unstable sort gives the one order.
+    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     // One buffer for both sides: `paired[i]` is the form word query word `i` took
     // (`usize::MAX` for none), `paired[query.len() + j]` is 1 when form word `j` is taken.
-    let mut paired = vec![usize::MAX; query.len() + form.len()];
+    let mut paired_stack = [usize::MAX; ON_STACK * 2];
+    let mut paired_heap = Vec::new();
+    let paired: &mut [usize] = if query.len() + form.len() <= paired_stack.len() {
+        &mut paired_stack[..query.len() + form.len()]
+    } else {
+        paired_heap.resize(query.len() + form.len(), usize::MAX);
+        &mut paired_heap[..]
+    };
     let mut sum = 0.0;
     let mut matched = 0usize;
     let mut exact = 0usize;
     let mut words_matched = false;
-    for (score, i, j) in pairs {
+    for &mut (score, i, j) in pairs {
         if paired[i] != usize::MAX || paired[query.len() + j] != usize::MAX {
             continue;
         }

@@ -35,6 +35,7 @@
 //! nothing is merged.
 
 mod lexicon;
+mod shape;
 
 use std::ops::Range;
 
@@ -116,7 +117,7 @@ struct Finder<'d, 'a, 'g> {
     gazetteer: &'g Gazetteer,
     toks: Vec<Tok>,
     /// The folded key of each token ([`crate::gazetteer::token_key`]).
-    keys: ScanKeys,
+    keys: ScanKeys<'d>,
     hits: Vec<Hit>,
     /// Token index → the hit starting there.
     hit_at: Vec<Option<usize>>,
@@ -143,15 +144,15 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             }
             let text = doc.token_text(token);
             let word = token.kind == TokenKind::Word;
-            let stem = strip_possessive(text);
+            let stem = if word { strip_possessive(text) } else { text };
             let range = token.range.start..token.range.start + stem.len();
-            let letters = || stem.chars().filter(|c| c.is_alphabetic());
             let first_letter_upper = stem.chars().next().is_some_and(char::is_uppercase);
-            let acronym = word && letters().count() >= 2 && letters().all(char::is_uppercase);
+            let acronym = word && is_acronym(stem);
             let after_break = doc
                 .text
+                .as_bytes()
                 .get(previous_end..token.range.start)
-                .is_some_and(|gap| gap.contains('\n'));
+                .is_some_and(|gap| gap.contains(&b'\n'));
             previous_end = token.range.end;
             let flags = if word { lexicon::flags(key) } else { 0 };
             toks.push(Tok {
@@ -187,11 +188,11 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut counts = vec![(0usize, 0usize); doc.sentences.len()];
         for (tok, key) in toks.iter().zip(keys.iter()) {
             if tok.word
-                && key.chars().any(char::is_alphabetic)
+                && has_letter(key)
                 && let Some((words, capitals)) = counts.get_mut(tok.sentence)
             {
                 *words += 1;
-                if tok.acronym || key.chars().count() < 2 {
+                if tok.acronym || key.chars().nth(1).is_none() {
                     *capitals += 1;
                 }
             }
@@ -279,6 +280,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             self.analyze(span, &mut found);
         }
         self.resolve_coreference(&mut found);
+        self.align_kinds(&mut found);
         self.write(found)
     }
 
@@ -657,7 +659,12 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
 
     /// The folded words of a range, for comparing runs.
     fn key_of(&self, range: Range<usize>) -> String {
-        let mut key = String::new();
+        let length: usize = range
+            .clone()
+            .filter(|&index| index < self.toks.len())
+            .map(|index| self.key(index).len() + 1)
+            .sum();
+        let mut key = String::with_capacity(length);
         for index in range {
             if index < self.toks.len() {
                 if !key.is_empty() {
@@ -686,6 +693,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             let key = self.key(at);
             let skip = FUNCTION_WORDS.contains(key)
                 || NOT_NAMES.contains(key)
+                || is_compound_modifier(key)
                 || CONNECTORS.contains(key)
                 || !self.toks[at].word
                 || (self.text(at) == "." && at > range.start);
@@ -919,17 +927,18 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     /// The kind a known name is taken as: the one `wanted` if it has it, else a place, an
     /// organization, a person, in that order.
     fn preferred_kind(&self, hit: usize, wanted: Option<NameKind>) -> NameKind {
-        let kinds: Vec<NameKind> = self.hits[hit]
-            .entries
-            .iter()
-            .filter_map(|(entry, _)| self.entry_kind(*entry))
-            .collect();
-        if let Some(wanted) = wanted.filter(|wanted| kinds.contains(wanted)) {
+        let has = |kind: NameKind| {
+            self.hits[hit]
+                .entries
+                .iter()
+                .any(|(entry, _)| self.entry_kind(*entry) == Some(kind))
+        };
+        if let Some(wanted) = wanted.filter(|wanted| has(*wanted)) {
             return wanted;
         }
         [NameKind::Place, NameKind::Organization, NameKind::Person]
             .into_iter()
-            .find(|kind| kinds.contains(kind))
+            .find(|kind| has(*kind))
             .unwrap_or(NameKind::Organization)
     }
 
@@ -1374,6 +1383,20 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             }
             return;
         }
+        match self.not_a_person(range.clone()) {
+            Some(shape::NotPerson::Nothing) => return,
+            Some(shape::NotPerson::Place) => {
+                found.push(Found {
+                    tokens: range,
+                    kind: NameKind::Place,
+                    evidence: Evidence::Cue,
+                    detail: None,
+                    matches: None,
+                });
+                return;
+            }
+            None => {}
+        }
         let surname = (2..=4).contains(&words)
             && range
                 .clone()
@@ -1626,6 +1649,39 @@ const COMPASS_WORDS: &[&str] = &[
     "southwest",
     "upstate",
 ];
+
+/// "Amazon-owned", "Texas-based": a word that says who owns or where something is, before
+/// its name.
+fn is_compound_modifier(key: &str) -> bool {
+    [
+        "-owned", "-based", "-backed", "-led", "-funded", "-run", "-linked",
+    ]
+    .iter()
+    .any(|ending| key.len() > ending.len() && key.ends_with(ending))
+}
+
+/// Whether a word has a letter.
+fn has_letter(word: &str) -> bool {
+    if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_alphabetic())
+    } else {
+        word.chars().any(char::is_alphabetic)
+    }
+}
+
+/// Two letters or more, all capitals ("ICE", "U.S.").
+fn is_acronym(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 2
+}
 
 fn last_of(words: &[usize]) -> usize {
     words.last().copied().unwrap_or(0)

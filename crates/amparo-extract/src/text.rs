@@ -1,5 +1,6 @@
 //! The text as every extractor sees it: sentences, tokens, character offsets, and folding for
-//! accent- and case-insensitive comparison.
+//! accent- and case-insensitive comparison (each token folded once, when the [`Doc`] is built,
+//! and read by every extractor).
 
 use std::ops::Range;
 
@@ -17,6 +18,19 @@ const ABBREVIATIONS: &[&str] = &[
     "nov", "dec", "ene", "abr", "ago", "dic", "lt", "col", "capt", "sgt", "mt", "ft", "approx",
     "aprox", "núm", "pág", "dept", "depto", "av", "avda",
 ];
+
+/// Bytes per entry of the index between character and byte offsets.
+const BYTE_BLOCK: usize = 64;
+
+/// How many characters start in `bytes`.
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| is_char_start(byte)).count()
+}
+
+/// Whether a byte of UTF-8 starts a character (is not a continuation byte).
+fn is_char_start(byte: u8) -> bool {
+    (byte as i8) >= -0x40
+}
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,57 +65,119 @@ pub struct Doc<'a> {
     pub sentences: Vec<Range<usize>>,
     /// Tokens, in order.
     pub tokens: Vec<Token>,
-    /// `char_starts[i]` is the byte offset of character `i` (and the text's length at the
-    /// end); empty when the text is ASCII, where bytes and characters coincide.
-    char_starts: Vec<usize>,
+    /// `chars_before[i]` is the number of characters that start before byte
+    /// `i * BYTE_BLOCK`; empty when the text is ASCII, where bytes and characters coincide.
+    chars_before: Vec<usize>,
+    /// The number of characters of the text.
+    n_chars: usize,
+    /// The [`fold`] of every token, one after another.
+    folded: String,
+    /// `folded_ends[i]` is where token `i`'s folded form ends in `folded` (it starts where
+    /// token `i - 1`'s ends).
+    folded_ends: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
     /// Splits `text` into sentences and tokens.
     pub fn new(text: &'a str, language: Language) -> Doc<'a> {
-        let char_starts = if text.is_ascii() {
-            Vec::new()
+        let (chars_before, n_chars) = if text.is_ascii() {
+            (Vec::new(), text.len())
         } else {
-            text.char_indices()
-                .map(|(at, _)| at)
-                .chain(std::iter::once(text.len()))
-                .collect()
+            let mut chars_before = Vec::with_capacity(text.len() / BYTE_BLOCK + 1);
+            let mut n_chars = 0;
+            for block in text.as_bytes().chunks(BYTE_BLOCK) {
+                chars_before.push(n_chars);
+                n_chars += count_char_starts(block);
+            }
+            (chars_before, n_chars)
         };
         let sentences = split_sentences(text);
-        let mut tokens = Vec::new();
+        // About one token in five bytes of news text.
+        let mut tokens = Vec::with_capacity(text.len() / 4);
         for (index, sentence) in sentences.iter().enumerate() {
             tokenize(text, sentence.clone(), index, &mut tokens);
+        }
+        let mut folded = String::with_capacity(text.len());
+        let mut folded_ends = Vec::with_capacity(tokens.len());
+        for token in &tokens {
+            fold_into(&text[token.range.clone()], &mut folded);
+            folded_ends.push(folded.len());
         }
         Doc {
             text,
             language,
             sentences,
             tokens,
-            char_starts,
+            chars_before,
+            n_chars,
+            folded,
+            folded_ends,
         }
+    }
+
+    /// The [`fold`] of token `index`'s text (`""` past the end), computed once for all
+    /// extractors.
+    pub fn folded(&self, index: usize) -> &str {
+        self.folded.get(self.folded_range(index)).unwrap_or("")
+    }
+
+    /// Where token `index`'s folded form is in [`Doc::folded_text`] (empty past the end).
+    pub fn folded_range(&self, index: usize) -> Range<usize> {
+        let Some(&end) = self.folded_ends.get(index) else {
+            return 0..0;
+        };
+        let start = index
+            .checked_sub(1)
+            .map_or(0, |before| self.folded_ends[before]);
+        start..end
+    }
+
+    /// The folded forms of all tokens, one after another (see [`Doc::folded_range`]).
+    pub fn folded_text(&self) -> &str {
+        &self.folded
     }
 
     /// The character offset of byte offset `byte` (which must be on a character boundary; a
     /// byte inside a character gives that character's offset).
     pub fn char_offset(&self, byte: usize) -> usize {
-        if self.char_starts.is_empty() {
+        if self.chars_before.is_empty() {
             return byte.min(self.text.len());
         }
-        match self.char_starts.binary_search(&byte) {
-            Ok(index) => index,
-            Err(index) => index.saturating_sub(1),
+        if byte >= self.text.len() {
+            return self.n_chars;
         }
+        // The characters started before `byte`'s block, and in it up to `byte` included, less
+        // the one `byte` is in.
+        let block = byte / BYTE_BLOCK;
+        let before = self.chars_before.get(block).copied().unwrap_or(0);
+        let started = count_char_starts(&self.text.as_bytes()[block * BYTE_BLOCK..=byte]);
+        (before + started).saturating_sub(1)
     }
 
     /// The byte offset of character offset `chars`.
     pub fn byte_offset(&self, chars: usize) -> usize {
-        if self.char_starts.is_empty() {
+        if self.chars_before.is_empty() {
             return chars.min(self.text.len());
         }
-        self.char_starts
-            .get(chars)
-            .copied()
-            .unwrap_or(self.text.len())
+        if chars >= self.n_chars {
+            return self.text.len();
+        }
+        // The last block starting at or before the character, then its characters.
+        let block = self
+            .chars_before
+            .partition_point(|&before| before <= chars)
+            .saturating_sub(1);
+        let mut left = chars - self.chars_before.get(block).copied().unwrap_or(0);
+        let from = block * BYTE_BLOCK;
+        for (at, &byte) in self.text.as_bytes()[from..].iter().enumerate() {
+            if is_char_start(byte) {
+                if left == 0 {
+                    return from + at;
+                }
+                left -= 1;
+            }
+        }
+        self.text.len()
     }
 
     /// A byte range as a character range.
@@ -194,66 +270,83 @@ fn is_word_char(c: char) -> bool {
 /// Appends the tokens of `range` to `tokens`.
 fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<Token>) {
     let slice = &text[range.clone()];
-    let mut chars = slice.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let bytes = slice.as_bytes();
+    let mut position = 0;
+    while let Some(c) = slice.get(position..).and_then(|rest| rest.chars().next()) {
+        let start = position;
+        position += c.len_utf8();
         if c.is_whitespace() {
             continue;
         }
-        if is_word_char(c) {
-            let numeric = c.is_ascii_digit();
-            let mut end = start + c.len_utf8();
-            while let Some(&(at, next)) = chars.peek() {
-                if is_word_char(next) && (numeric == next.is_ascii_digit() || !numeric) {
-                    end = at + next.len_utf8();
-                    chars.next();
-                    continue;
-                }
-                // Joiners inside a word or number: O'Brien, Pérez-Ruiz, U.S., 1,200, 10:30.
-                let joins = if numeric {
-                    matches!(next, ',' | '.' | ':')
-                } else {
-                    matches!(next, '\'' | '’' | '-' | '.')
-                };
-                if joins {
-                    let after = slice[at + next.len_utf8()..].chars().next();
-                    let continues = match after {
-                        Some(after) if numeric => after.is_ascii_digit(),
-                        Some(after) => {
-                            is_word_char(after)
-                                && (next != '.' || is_initialism(&slice[start..at], after))
-                        }
-                        None => false,
-                    };
-                    if continues {
-                        end = at + next.len_utf8();
-                        chars.next();
-                        continue;
-                    }
-                    // The full stop of an initialism ends it: "U.S." keeps its last stop.
-                    if next == '.' && !numeric && is_initialism(&slice[start..at], 'A') {
-                        end = at + 1;
-                        chars.next();
-                    }
-                }
-                break;
-            }
-            let kind = if numeric && slice[start..end].chars().all(|c| !c.is_alphabetic()) {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
+        if !is_word_char(c) {
             tokens.push(Token {
-                range: range.start + start..range.start + end,
-                kind,
-                sentence,
-            });
-        } else {
-            tokens.push(Token {
-                range: range.start + start..range.start + start + c.len_utf8(),
+                range: range.start + start..range.start + position,
                 kind: TokenKind::Punct,
                 sentence,
             });
+            continue;
         }
+        let numeric = c.is_ascii_digit();
+        let mut end = position;
+        loop {
+            // Most words are ASCII letters or digits: no decoding for those.
+            while let Some(&byte) = bytes.get(end) {
+                let continues = if numeric {
+                    byte.is_ascii_digit()
+                } else {
+                    byte.is_ascii_alphanumeric()
+                };
+                if !continues {
+                    break;
+                }
+                end += 1;
+            }
+            let at = end;
+            let Some(next) = slice[at..].chars().next() else {
+                break;
+            };
+            if is_word_char(next) && (numeric == next.is_ascii_digit() || !numeric) {
+                end = at + next.len_utf8();
+                continue;
+            }
+            // Joiners inside a word or number: O'Brien, Pérez-Ruiz, U.S., 1,200, 10:30.
+            let joins = if numeric {
+                matches!(next, ',' | '.' | ':')
+            } else {
+                matches!(next, '\'' | '’' | '-' | '.')
+            };
+            if joins {
+                let after = slice[at + next.len_utf8()..].chars().next();
+                let continues = match after {
+                    Some(after) if numeric => after.is_ascii_digit(),
+                    Some(after) => {
+                        is_word_char(after)
+                            && (next != '.' || is_initialism(&slice[start..at], after))
+                    }
+                    None => false,
+                };
+                if continues {
+                    end = at + next.len_utf8();
+                    continue;
+                }
+                // The full stop of an initialism ends it: "U.S." keeps its last stop.
+                if next == '.' && !numeric && is_initialism(&slice[start..at], 'A') {
+                    end = at + 1;
+                }
+            }
+            break;
+        }
+        position = end;
+        let kind = if numeric && slice[start..end].chars().all(|c| !c.is_alphabetic()) {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        };
+        tokens.push(Token {
+            range: range.start + start..range.start + end,
+            kind,
+            sentence,
+        });
     }
 }
 
@@ -271,16 +364,37 @@ fn is_initialism(so_far: &str, next: char) -> bool {
 /// after a known abbreviation or a single capital initial.
 fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
+    let bytes = text.as_bytes();
     let mut start = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((at, c)) = iter.next() {
-        if start.is_none() {
-            if c.is_whitespace() {
-                continue;
+    // Where to look next, always on a character boundary.
+    let mut position = 0;
+    loop {
+        let begin = match start {
+            Some(begin) => begin,
+            None => {
+                let Some((skipped, _)) = text[position..]
+                    .char_indices()
+                    .find(|(_, c)| !c.is_whitespace())
+                else {
+                    break;
+                };
+                position += skipped;
+                start = Some(position);
+                position
             }
-            start = Some(at);
-        }
-        let Some(begin) = start else { continue };
+        };
+        // The next line break or stop (`…` starts with 0xE2).
+        let Some(found) = bytes[position..]
+            .iter()
+            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2))
+        else {
+            break;
+        };
+        let at = position + found;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        position = at + c.len_utf8();
         // A blank line ends a sentence.
         if c == '\n' {
             let rest = &text[at + 1..];
@@ -300,17 +414,17 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
         }
         // Take closing quotes and brackets with the stop.
         let mut end = at + c.len_utf8();
-        while let Some(&(next_at, next)) = iter.peek() {
+        while let Some(next) = text[end..].chars().next() {
             if matches!(
                 next,
                 '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '.' | '!' | '?'
             ) {
-                end = next_at + next.len_utf8();
-                iter.next();
+                end += next.len_utf8();
             } else {
                 break;
             }
         }
+        position = end;
         let after = &text[end..];
         let Some(first) = after.chars().next() else {
             continue;
@@ -464,6 +578,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn offsets_agree_with_counting_characters(text in "[a-zé ñ€😀]{0,300}") {
+            let doc = Doc::new(&text, Language::Es);
+            let starts: Vec<usize> = text
+                .char_indices()
+                .map(|(at, _)| at)
+                .chain(std::iter::once(text.len()))
+                .collect();
+            for byte in 0..=text.len() + 1 {
+                let expected = match starts.binary_search(&byte) {
+                    Ok(index) => index,
+                    Err(index) => index.saturating_sub(1),
+                };
+                proptest::prop_assert_eq!(doc.char_offset(byte), expected);
+            }
+            for chars in 0..starts.len() + 1 {
+                let expected = starts.get(chars).copied().unwrap_or(text.len());
+                proptest::prop_assert_eq!(doc.byte_offset(chars), expected);
+            }
+        }
+
         #[test]
         fn any_text_splits_without_panicking(text in "\\PC{0,200}") {
             let doc = Doc::new(&text, Language::En);

@@ -30,7 +30,7 @@ use amparo_model::Lang;
 use amparo_model::vocab::{VocabularyId, vocabulary};
 
 use crate::gazetteer::fx::{FxHashMap, FxHashSet};
-use crate::text::{Doc, TokenKind, fold_into};
+use crate::text::{Doc, TokenKind, fold};
 use crate::{Language, ViolationCue};
 
 /// The English cue list.
@@ -187,9 +187,27 @@ fn normalize_phrase(phrase: &str) -> String {
 /// Appends the folded form of a token: lowercase without accents, `’` as `'`, no spaces;
 /// `_` for a token that folds to nothing.
 fn push_folded(token: &str, out: &mut String) {
+    push_cleaned(&fold(token), out);
+}
+
+/// Whether a folded token is written as [`push_cleaned`] writes it: not empty, without
+/// spaces or `’`.
+fn is_clean(folded: &str) -> bool {
+    if folded.is_empty() {
+        return false;
+    }
+    if folded.is_ascii() {
+        !folded.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
+    } else {
+        !folded.contains(|c: char| c.is_whitespace() || c == '’')
+    }
+}
+
+/// Appends a folded token as [`push_folded`] does.
+fn push_cleaned(folded: &str, out: &mut String) {
     let before = out.len();
-    fold_into(token, out);
-    if out[before..].contains(|c: char| c.is_whitespace() || c == '’') {
+    out.push_str(folded);
+    if !is_clean(folded) {
         let cleaned: String = out[before..]
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -255,16 +273,23 @@ pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
     if doc.tokens.is_empty() || matcher.cues.is_empty() {
         return Vec::new();
     }
-    // The folded tokens, one after another in one string, and each one's id among the
-    // phrases' words.
-    let mut folded = String::with_capacity(doc.text.len());
-    let mut folded_words: Vec<(usize, usize)> = Vec::with_capacity(doc.tokens.len());
+    // The folded tokens as the phrases' words are written (most as the document folded
+    // them, the others in `cleaned`), and each one's id among the phrases' words.
+    let mut cleaned = String::new();
+    let mut folded_words: Vec<Option<(usize, usize)>> = Vec::with_capacity(doc.tokens.len());
     let mut ids: Vec<Option<u32>> = Vec::with_capacity(doc.tokens.len());
-    for token in &doc.tokens {
-        let start = folded.len();
-        push_folded(doc.token_text(token), &mut folded);
-        folded_words.push((start, folded.len()));
-        ids.push(matcher.words.get(&folded[start..]).copied());
+    for index in 0..doc.tokens.len() {
+        let folded = doc.folded(index);
+        let word = if is_clean(folded) {
+            folded_words.push(None);
+            folded
+        } else {
+            let start = cleaned.len();
+            push_cleaned(folded, &mut cleaned);
+            folded_words.push(Some((start, cleaned.len())));
+            &cleaned[start..]
+        };
+        ids.push(matcher.words.get(word).copied());
     }
     // Every phrase that matches, as a token range, then the longest ones that do not
     // overlap.
@@ -305,10 +330,11 @@ pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
     };
     let vocabulary = vocabulary(VocabularyId::ViolationType);
     let word = |index: usize| -> &str {
-        folded_words
-            .get(index)
-            .and_then(|&(start, end)| folded.get(start..end))
-            .unwrap_or("")
+        match folded_words.get(index) {
+            Some(Some((start, end))) => cleaned.get(*start..*end).unwrap_or(""),
+            Some(None) => doc.folded(index),
+            None => "",
+        }
     };
     let mut cues = Vec::new();
     for (first, last, pattern) in chosen {

@@ -2,11 +2,13 @@
 //! call `amparo-app` with the signed-in [`amparo_app::Actor`] and render the answer; every route
 //! is listed in [`router`].
 
+mod account;
 pub mod api;
 mod error;
 mod forms;
 pub mod i18n;
 mod pages;
+mod qr_svg;
 mod router;
 mod session;
 mod timeline_svg;

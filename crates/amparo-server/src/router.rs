@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use crate::session::Sessions;
-use crate::{forms, pages, session};
+use crate::{account, forms, pages, session};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -53,12 +53,14 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/documents/{id}/review"),
     ("GET", "/review"),
     ("GET", "/log"),
+    ("GET", "/audit"),
     ("GET", "/records"),
     ("GET", "/records/{kind}"),
     ("GET", "/records/{kind}/new"),
     ("GET", "/records/{kind}/{id}"),
     ("GET", "/records/{kind}/{id}/edit"),
     ("GET", "/records/{kind}/{id}/history"),
+    ("GET", "/account"),
 ];
 
 /// The signed-in forms, as (method, path) pairs; each checks the session's CSRF token.
@@ -79,6 +81,10 @@ pub const FORM_ROUTES: &[(&str, &str)] = &[
     ("POST", "/suggestions/{id}/decide"),
     ("POST", "/records/{kind}/new"),
     ("POST", "/records/{kind}/{id}/edit"),
+    ("POST", "/account/totp/start"),
+    ("POST", "/account/totp/confirm"),
+    ("POST", "/account/totp/disable"),
+    ("POST", "/account/sign-out-everywhere"),
 ];
 
 /// The server's routes.
@@ -87,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         // Reachable without a session.
         .route("/health", get(pages::health))
         .route("/login", get(session::login_form).post(session::login))
+        .route(
+            "/login/code",
+            get(session::code_form).post(session::login_code),
+        )
         .route("/static/amparo.css", get(pages::stylesheet))
         // Signed-in pages (listed in PAGE_ROUTES).
         .route("/", get(pages::dashboard))
@@ -136,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(pages::review_queue_page))
         .route("/suggestions/{id}/decide", post(pages::decide_suggestion))
         .route("/log", get(pages::log_page))
+        .route("/audit", get(pages::audit_page))
         .route("/records", get(forms::kinds_page))
         .route("/records/{kind}", get(forms::records_page))
         .route(
@@ -151,6 +162,14 @@ pub fn router(state: AppState) -> Router {
         // Signed-in forms (listed in FORM_ROUTES, with the record forms above).
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
+        .route("/account", get(account::account))
+        .route("/account/totp/start", post(account::start_totp))
+        .route("/account/totp/confirm", post(account::confirm_totp))
+        .route("/account/totp/disable", post(account::disable_totp))
+        .route(
+            "/account/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
         // The JSON API (listed in api::API_ROUTES).
         .merge(crate::api::routes())
         .fallback(pages::not_found)

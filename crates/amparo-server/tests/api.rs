@@ -28,6 +28,8 @@ struct TestApi {
     admin_password: String,
     admin: String,
     viewer: String,
+    /// A case the viewer is granted read on.
+    case: String,
 }
 
 /// What came back.
@@ -87,7 +89,27 @@ async fn test_api_with(change: impl FnOnce(&mut amparo_app::config::Settings)) -
     let app = installation::open(&data).await.unwrap();
     let (admin_name, admin_password) = report.admin.unwrap();
     let cli = Actor::cli("tester");
-    app.create_user(&cli, "viewer", Role::Viewer).await.unwrap();
+    let (viewer_user, _) = app.create_user(&cli, "viewer", Role::Viewer).await.unwrap();
+    let case = app
+        .create(
+            &cli,
+            amparo_model::records::Case {
+                title: "Removal flights".to_owned(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.create(
+        &cli,
+        amparo_model::records::Grant {
+            grantee: amparo_model::records::Grantee::User(amparo_model::UserId(viewer_user.id)),
+            case_id: amparo_model::CaseId(case.id),
+            rights: vec![amparo_model::records::Right::Read],
+        },
+    )
+    .await
+    .unwrap();
     let (_, admin) = app
         .create_api_token(&cli, &admin_name, "tests")
         .await
@@ -99,6 +121,7 @@ async fn test_api_with(change: impl FnOnce(&mut amparo_app::config::Settings)) -
         admin_password,
         admin,
         viewer,
+        case: case.id.to_string(),
     }
 }
 
@@ -980,7 +1003,7 @@ async fn script_in_a_text_field_comes_back_as_a_plain_json_string() {
 #[tokio::test]
 async fn viewer_reads_without_sensitive_fields_and_cannot_write() {
     let api = test_api().await;
-    let mut body = person("", &["VE"], &[]);
+    let mut body = person("", &["VE"], &[&api.case]);
     body["sensitive"] = json!({"full_name": "Secret Name"});
     let created = api.create("person", body.clone()).await;
     assert_eq!(created["record"]["sensitive"]["full_name"], "Secret Name");
@@ -1198,7 +1221,7 @@ async fn upload_capture(api: &TestApi, name: &str, bytes: &[u8]) -> String {
     let reply = api
         .send(upload_request(
             Some(&api.admin),
-            multipart(name, bytes, &[]),
+            multipart(name, bytes, &[("case", &api.case)]),
             true,
         ))
         .await;
@@ -1479,7 +1502,11 @@ async fn the_evidence_bundle_downloads_and_verifies_with_the_installation_key() 
     assert_eq!(unsigned.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unsigned.code(), "unauthorized");
 
-    let reply = api.call(Method::GET, &path, &api.viewer, None).await;
+    // Reading a capture is not exporting it: a viewer holds no export right.
+    let refused = api.call(Method::GET, &path, &api.viewer, None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "forbidden");
+    let reply = api.call(Method::GET, &path, &api.admin, None).await;
     assert_eq!(
         reply.status,
         StatusCode::OK,
@@ -1962,7 +1989,7 @@ async fn suggestions_are_processed_listed_and_decided() {
     let capture = api
         .send(upload_request(
             Some(&api.admin),
-            multipart("a.txt", b"article", &[]),
+            multipart("a.txt", b"article", &[("case", &api.case)]),
             true,
         ))
         .await;

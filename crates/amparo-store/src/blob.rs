@@ -8,6 +8,12 @@
 //! `object_store` backend; on the local file system each object and its folders are fsynced
 //! before [`BlobStore::put_bytes`] or [`BlobStore::put_file`] return, so a record that names a
 //! blob is only ever committed after the blob is durable.
+//!
+//! An installation's blob store is sealed ([`BlobStore::sealed_with`]): every object is its
+//! content encrypted in 64 KiB chunks under the blob data key (the format is in `seal.rs`), and
+//! callers still put and get plain bytes. Objects written before encryption at rest existed are
+//! plain; they are told apart by the sealed header, read as they are and checked against their
+//! name, and rewritten sealed when the same content is stored again.
 
 use std::fmt;
 use std::io::Read;
@@ -20,6 +26,9 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
+
+use crate::keys::DataKey;
+use crate::seal;
 
 /// Bytes read from a file per step while hashing or uploading.
 const CHUNK: usize = 1 << 20;
@@ -106,6 +115,12 @@ pub enum BlobWriteError {
         /// The blob's key.
         key: BlobKey,
     },
+    /// A sealed blob was read through a store that has no key to open it.
+    #[error("blob {key} is encrypted and this blob store has no key to open it")]
+    Sealed {
+        /// The blob's key.
+        key: BlobKey,
+    },
     /// The object store failed.
     #[error("blob store error: {0}")]
     ObjectStore(#[from] object_store::Error),
@@ -120,6 +135,8 @@ pub struct BlobStore {
     objects: Arc<dyn ObjectStore>,
     local_root: Option<PathBuf>,
     secret: Arc<[u8; 32]>,
+    /// The data key that seals contents; `None` stores plain bytes (tests, tools).
+    content_key: Option<Arc<DataKey>>,
     /// Shard folders whose entry in the root folder is known to be on disk: the root is
     /// fsynced once per shard and process, not once per blob.
     durable_shards: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
@@ -183,6 +200,7 @@ impl BlobStore {
             objects: Arc::new(objects),
             local_root: Some(root.to_owned()),
             secret: Arc::new(secret),
+            content_key: None,
             durable_shards: Arc::default(),
         })
     }
@@ -194,7 +212,27 @@ impl BlobStore {
             objects,
             local_root: None,
             secret: Arc::new(secret),
+            content_key: None,
             durable_shards: Arc::default(),
+        }
+    }
+
+    /// The same store, sealing every object it writes under `key` from now on.
+    pub fn sealed_with(mut self, key: DataKey) -> Self {
+        self.content_key = Some(Arc::new(key));
+        self
+    }
+
+    /// Whether objects are sealed when written.
+    pub fn is_sealed(&self) -> bool {
+        self.content_key.is_some()
+    }
+
+    /// The size of the stored object for content of `plain_size` bytes.
+    fn stored_size(&self, plain_size: u64) -> u64 {
+        match self.content_key {
+            Some(_) => seal::sealed_len(plain_size),
+            None => plain_size,
         }
     }
 
@@ -229,9 +267,11 @@ impl BlobStore {
         let info = self.info_for(bytes);
         if !self.is_intact(&info).await? {
             let path = info.key.object_path();
-            self.objects
-                .put(&path, PutPayload::from(bytes.to_vec()))
-                .await?;
+            let stored = match &self.content_key {
+                Some(key) => seal::seal_all(key, info.key.as_str(), bytes),
+                None => bytes.to_vec(),
+            };
+            self.objects.put(&path, PutPayload::from(stored)).await?;
         }
         Ok(info)
     }
@@ -288,6 +328,11 @@ impl BlobStore {
             let mut hashes = Hashes::new(&self.secret);
             let mut file = open(source)?;
             let mut buffer = vec![0; CHUNK];
+            let mut sealed = Vec::with_capacity(CHUNK + CHUNK / 64);
+            let mut sealer = self
+                .content_key
+                .as_ref()
+                .map(|key| seal::Sealer::new(key, info.key.as_str(), &mut sealed));
             loop {
                 let read = read_chunk(&mut file, &mut buffer, source)?;
                 if read == 0 {
@@ -295,7 +340,18 @@ impl BlobStore {
                 }
                 hashes.update(&buffer[..read]);
                 writer.wait_for_capacity(2).await?;
-                writer.write(&buffer[..read]);
+                match &mut sealer {
+                    Some(sealer) => {
+                        sealer.push(&buffer[..read], &mut sealed);
+                        writer.write(&sealed);
+                        sealed.clear();
+                    }
+                    None => writer.write(&buffer[..read]),
+                }
+            }
+            if let Some(sealer) = sealer {
+                sealer.finish(&mut sealed);
+                writer.write(&sealed);
             }
             if hashes.finish() != info {
                 writer.abort().await?;
@@ -332,7 +388,7 @@ impl BlobStore {
     /// loss leaves a short file, which is then rewritten).
     async fn is_intact(&self, info: &BlobInfo) -> Result<bool, BlobWriteError> {
         match self.objects.head(&info.key.object_path()).await {
-            Ok(meta) => Ok(meta.size == info.size),
+            Ok(meta) => Ok(meta.size == self.stored_size(info.size)),
             Err(object_store::Error::NotFound { .. }) => Ok(false),
             Err(error) => Err(error.into()),
         }
@@ -383,11 +439,24 @@ impl BlobStore {
 
     /// The bytes of a blob, checked against its name.
     pub async fn get(&self, key: &BlobKey) -> Result<Vec<u8>, BlobWriteError> {
-        let bytes = self.objects.get(&key.object_path()).await?.bytes().await?;
+        let stored = self.objects.get(&key.object_path()).await?.bytes().await?;
+        let bytes = if seal::is_sealed(&stored) {
+            let content_key = self.content_key_for(key)?;
+            seal::open_all(content_key, key.as_str(), &stored)
+                .map_err(|_| BlobWriteError::Damaged { key: key.clone() })?
+        } else {
+            stored.to_vec()
+        };
         if &self.info_for(&bytes).key != key {
             return Err(BlobWriteError::Damaged { key: key.clone() });
         }
-        Ok(bytes.to_vec())
+        Ok(bytes)
+    }
+
+    fn content_key_for(&self, key: &BlobKey) -> Result<&DataKey, BlobWriteError> {
+        self.content_key
+            .as_deref()
+            .ok_or_else(|| BlobWriteError::Sealed { key: key.clone() })
     }
 
     /// Copies a blob into the file at `destination` (created or truncated) without holding it
@@ -407,10 +476,48 @@ impl BlobStore {
         let file = std::fs::File::create(destination).map_err(io_error)?;
         let mut file = std::io::BufWriter::with_capacity(CHUNK, file);
         let mut hashes = Hashes::new(&self.secret);
+        let damaged = || BlobWriteError::Damaged { key: key.clone() };
+        // Undecided until the first bytes show whether the object is sealed.
+        let mut opener: Option<Option<seal::Opener>> = None;
+        let mut head = Vec::new();
+        let mut plain = Vec::with_capacity(CHUNK);
         while let Some(chunk) = stream.try_next().await? {
-            hashes.update(&chunk);
-            file.write_all(&chunk).map_err(io_error)?;
+            let chunk: &[u8] = match opener {
+                Some(_) => &chunk,
+                None => {
+                    head.extend_from_slice(&chunk);
+                    if head.len() < seal::MAGIC.len() {
+                        continue;
+                    }
+                    opener = Some(if seal::is_sealed(&head) {
+                        Some(seal::Opener::new(self.content_key_for(key)?, key.as_str()))
+                    } else {
+                        None
+                    });
+                    &head
+                }
+            };
+            plain.clear();
+            let plain_bytes = match &mut opener {
+                Some(Some(opener)) => {
+                    opener.push(chunk, &mut plain).map_err(|_| damaged())?;
+                    &plain[..]
+                }
+                _ => chunk,
+            };
+            hashes.update(plain_bytes);
+            file.write_all(plain_bytes).map_err(io_error)?;
+            head = Vec::new();
         }
+        plain.clear();
+        match opener {
+            Some(Some(opener)) => opener.finish(&mut plain).map_err(|_| damaged())?,
+            Some(None) => {}
+            // A plain object shorter than the sealed header.
+            None => plain = std::mem::take(&mut head),
+        }
+        hashes.update(&plain);
+        file.write_all(&plain).map_err(io_error)?;
         file.flush().map_err(io_error)?;
         let info = hashes.finish();
         if &info.key != key {

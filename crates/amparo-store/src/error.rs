@@ -48,6 +48,17 @@ pub enum StoreError {
         /// The leaves stored.
         available: u64,
     },
+    /// Key material is wrong, damaged or destroyed.
+    #[error("{0}")]
+    Key(#[from] crate::KeyError),
+    /// The keyring was rotated by another process since this one unlocked it.
+    #[error(
+        "the installation key was changed by another process: stop every Amparo process of this installation and start again"
+    )]
+    KeyringChanged,
+    /// The backend cannot do this (a snapshot of a PostgreSQL database).
+    #[error("{0}")]
+    Unsupported(String),
     /// The database server or file failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

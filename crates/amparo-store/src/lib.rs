@@ -5,26 +5,41 @@
 //! `sensitive` member, when present, is kept in a column of its own so that it can be encrypted
 //! and withheld separately.
 
+mod audit;
 mod blob;
 mod error;
 mod feeds;
+mod fields;
+mod keyring;
+mod keys;
 mod log;
 mod postgres;
+mod postgres_keys;
+mod seal;
 mod sqlite;
+mod sqlite_keys;
 mod types;
 
+pub use audit::{AuditEvent, AuditFilter};
 pub use blob::{BlobInfo, BlobKey, BlobStore, BlobWriteError, ListedBlob};
 pub use error::StoreError;
 pub use feeds::{
     FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow, JobState,
 };
+pub use fields::FieldSealer;
+pub use keyring::{
+    BLOB_KEY, BLOB_NAME_KEY, KeySource, Keyring, KeyringRow, KeyringStatus, LOG_SIGNING_KEY,
+    SENSITIVE_PURPOSE, WrappedKeyRow,
+};
+pub use keys::{DataKey, InstallationKey, KdfParams, KeyError};
 pub use log::{
     LogAppend, LogEntry, SALTS_LEN, Salts, StoredCheckpoint, version_content, version_leaf_kind,
     version_subject,
 };
 pub use postgres::PostgresStore;
+pub use seal::{OpenFailed, Opener, Sealer};
 pub use sqlite::SqliteStore;
-pub use types::{ApiTokenRow, Change, ListOptions, OutboxEntry, StoredVersion};
+pub use types::{ApiTokenRow, Change, ListOptions, OutboxEntry, SecondFactorRow, StoredVersion};
 
 use std::sync::Arc;
 
@@ -126,6 +141,62 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records that a token was used at `at`.
     async fn touch_api_token(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// The keyring row (how the installation key is obtained, and its check value), if the
+    /// installation has one.
+    async fn keyring(&self) -> Result<Option<KeyringRow>, StoreError>;
+
+    /// Stores a new keyring and its first data keys in one transaction; refused with
+    /// [`StoreError::Duplicate`] when the installation already has a keyring.
+    async fn create_keyring(
+        &self,
+        keyring: &KeyringRow,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError>;
+
+    /// One stored data key, destroyed or not.
+    async fn data_key(&self, id: &str) -> Result<Option<WrappedKeyRow>, StoreError>;
+
+    /// Every stored data key, destroyed ones included, by id.
+    async fn data_keys(&self) -> Result<Vec<WrappedKeyRow>, StoreError>;
+
+    /// Stores new data keys wrapped under the key of keyring `generation`; refused with
+    /// [`StoreError::KeyringChanged`] when the keyring was rotated since, and with
+    /// [`StoreError::Duplicate`] when an id is taken.
+    async fn add_data_keys(
+        &self,
+        generation: u64,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError>;
+
+    /// In one transaction, replaces the keyring row (if it is still at `expected_generation`)
+    /// and the wrapping of every live data key with `rewrapped` (id, wrapped). Returns false,
+    /// writing nothing, when the generation moved or `rewrapped` does not name every live key.
+    async fn replace_keyring(
+        &self,
+        expected_generation: u64,
+        keyring: &KeyringRow,
+        rewrapped: &[(String, Vec<u8>)],
+    ) -> Result<bool, StoreError>;
+
+    /// Destroys a data key (its wrapped bytes are erased; the row stays as a record that it
+    /// existed). Returns whether a live key was destroyed.
+    async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Seals the `sensitive` member of every version written from now on under a data key of
+    /// its own, and opens sealed members on every read (see [`Keyring::seal_fields`]).
+    fn seal_fields_with(&self, sealer: Arc<FieldSealer>);
+
+    /// Destroys the data key sealing the sensitive fields of one version (a purge): from then
+    /// on the version reads back without them, marked [`StoredVersion::sensitive_purged`], in
+    /// this database and in every backup of it. Returns whether a live key was destroyed.
+    async fn purge_sensitive(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 
     /// Stores a new feed subscription. A subscription whose id or URL is already stored is
     /// refused with [`StoreError::Duplicate`].
@@ -235,6 +306,63 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every stored checkpoint, smallest tree first.
     async fn log_checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError>;
+
+    /// A user's TOTP second factor, confirmed or pending.
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactorRow>, StoreError>;
+
+    /// Stores a user's second factor in place of any other, and replaces the user's recovery
+    /// codes with `recovery_code_hashes` (unused), in one transaction.
+    async fn save_second_factor(
+        &self,
+        row: &SecondFactorRow,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// Records that the code of time step `step` was accepted, if the user's confirmed second
+    /// factor has accepted no code of `step` or a later step. Returns whether it was recorded:
+    /// false means a replayed (or older) code, or no confirmed second factor.
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool, StoreError>;
+
+    /// Removes a user's second factor and recovery codes. Returns whether there was one.
+    async fn delete_second_factor(&self, user_id: Uuid) -> Result<bool, StoreError>;
+
+    /// Marks the user's unused recovery code with this hash used at `at`. Returns whether such
+    /// an unused code existed (each code works once).
+    async fn use_recovery_code(
+        &self,
+        user_id: Uuid,
+        code_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// How many unused recovery codes a user has.
+    async fn recovery_codes_left(&self, user_id: Uuid) -> Result<u32, StoreError>;
+
+    /// Revokes every unrevoked API token of a user at `at`. Returns how many.
+    async fn revoke_user_api_tokens(
+        &self,
+        user_id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
+
+    /// Stores audit events, in order, in one transaction (their `seq` is given by the store).
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError>;
+
+    /// The audit events the filter selects, newest first.
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// Writes a consistent copy of the whole database into the new file `path` while other
+    /// connections go on writing (`VACUUM INTO` on SQLite), for `amparo backup`. PostgreSQL is
+    /// backed up with its own tools (pg_dump): [`StoreError::Unsupported`].
+    async fn snapshot_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let _ = path;
+        Err(StoreError::Unsupported(
+            "this database is PostgreSQL: back it up with pg_dump (it holds the records, the \
+             evidence log and the wrapped data keys); `amparo backup` covers installations on \
+             the embedded SQLite database"
+                .to_owned(),
+        ))
+    }
 
     /// The root hash of the first `size` leaves.
     async fn log_root(&self, size: u64) -> Result<Hash, StoreError> {

@@ -16,6 +16,7 @@ use crate::feeds::{
     FEED_COLUMNS, JOB_COLUMNS, JobFinish, collect_job_counts, duplicate_feed, feed_from_row,
     ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
 };
+use crate::fields::{SealerSlot, sealer_of};
 use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
@@ -23,9 +24,10 @@ use crate::types::{
 };
 use crate::{
     ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
-    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError, StoredCheckpoint,
-    StoredVersion,
+    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, SecondFactorRow, Store, StoreError,
+    StoredCheckpoint, StoredVersion,
 };
+use crate::{KeyringRow, WrappedKeyRow};
 use amparo_tlog::{Hash, Node, TreeState, leaf_hash};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use std::sync::Arc;
@@ -43,6 +45,9 @@ const VERSION_COLUMNS: &str = "kind, id, version, deleted, body, sensitive, acto
 pub struct PostgresStore {
     pool: PgPool,
     log: Arc<LogCache>,
+    /// Seals sensitive fields once the keyring is unlocked (`fields.rs`): PostgreSQL never
+    /// receives them in clear.
+    fields: SealerSlot,
 }
 
 impl PostgresStore {
@@ -80,6 +85,7 @@ impl PostgresStore {
         let store = Self {
             pool,
             log: Arc::new(LogCache::default()),
+            fields: SealerSlot::default(),
         };
         store.backfill_log().await?;
         Ok(store)
@@ -113,6 +119,31 @@ impl PostgresStore {
             transaction.commit().await?;
             self.log.set(state);
         }
+    }
+
+    /// Opens the sealed sensitive fields of `versions` (purged ones lose them).
+    async fn opened(
+        &self,
+        mut versions: Vec<StoredVersion>,
+    ) -> Result<Vec<StoredVersion>, StoreError> {
+        let Some(sealer) = sealer_of(&self.fields) else {
+            return Ok(versions);
+        };
+        let mut rows = Vec::new();
+        for key_id in sealer.missing_keys(&versions) {
+            if let Some(row) = crate::postgres_keys::data_key(&self.pool, &key_id).await? {
+                rows.push(row);
+            }
+        }
+        sealer.open(&mut versions, &rows)?;
+        Ok(versions)
+    }
+
+    async fn opened_one(
+        &self,
+        version: Option<StoredVersion>,
+    ) -> Result<Option<StoredVersion>, StoreError> {
+        Ok(self.opened(version.into_iter().collect()).await?.pop())
     }
 
     /// Closes every connection.
@@ -238,10 +269,12 @@ fn version_from_row(row: &PgRow) -> Result<StoredVersion, StoreError> {
         body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
         actor: row.try_get("actor")?,
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
+        sensitive_purged: false,
     })
 }
 
-const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str =
+    "id, user_id, token_hash, label, created_at, last_used_at, revoked_at, scopes, expires_at";
 
 fn token_from_row(row: &PgRow) -> Result<ApiTokenRow, StoreError> {
     Ok(ApiTokenRow {
@@ -252,6 +285,8 @@ fn token_from_row(row: &PgRow) -> Result<ApiTokenRow, StoreError> {
         created_at: from_micros(row.try_get("created_at")?)?,
         last_used_at: optional_micros(row.try_get("last_used_at")?)?,
         revoked_at: optional_micros(row.try_get("revoked_at")?)?,
+        scopes: row.try_get("scopes")?,
+        expires_at: optional_micros(row.try_get("expires_at")?)?,
     })
 }
 
@@ -271,6 +306,8 @@ impl Store for PostgresStore {
         let mut transaction = self.pool.begin().await?;
         sqlx::query(WRITE_LOCK).execute(&mut *transaction).await?;
         let mut written = Vec::with_capacity(changes.len());
+        let sealer = sealer_of(&self.fields);
+        let mut sealing_keys = Vec::new();
         let mut pending = Vec::with_capacity(changes.len());
         for change in changes {
             let kind = change.kind.as_str();
@@ -295,6 +332,15 @@ impl Store for PostgresStore {
                 .map_err(|_| StoreError::Corrupt(format!("version {version} is too large")))?;
             let deleted = change.body.is_none();
             let (public, sensitive) = split_body(change)?;
+            let stored_sensitive = match (&sealer, &sensitive) {
+                (Some(sealer), Some(plain)) => {
+                    let (envelope, key) =
+                        sealer.seal(change.kind, change.id, version, plain, change.at);
+                    sealing_keys.push(key);
+                    Some(envelope)
+                }
+                _ => sensitive.clone(),
+            };
             let recorded_at = to_micros(change.at);
             sqlx::query(
                 "INSERT INTO record_versions (kind, id, version, deleted, body, sensitive, actor, recorded_at)
@@ -305,7 +351,7 @@ impl Store for PostgresStore {
             .bind(version_column)
             .bind(deleted)
             .bind(&public)
-            .bind(&sensitive)
+            .bind(&stored_sensitive)
             .bind(&change.actor)
             .bind(recorded_at)
             .execute(&mut *transaction)
@@ -352,9 +398,18 @@ impl Store for PostgresStore {
                 body: join_body(public.as_deref(), sensitive.as_deref())?,
                 actor: change.actor.clone(),
                 recorded_at: from_micros(recorded_at)?,
+                sensitive_purged: false,
             };
             pending.push(PendingLeaf::for_stored(&stored));
             written.push(stored);
+        }
+        if let Some(sealer) = &sealer {
+            crate::postgres_keys::insert_sealing_keys(
+                &mut transaction,
+                sealer.generation,
+                &sealing_keys,
+            )
+            .await?;
         }
         let state = append_leaves(&mut transaction, &self.log, &pending).await?;
         transaction.commit().await?;
@@ -373,7 +428,8 @@ impl Store for PostgresStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(version_from_row).transpose()
+        let version = row.as_ref().map(version_from_row).transpose()?;
+        self.opened_one(version).await
     }
 
     async fn get_version(
@@ -394,7 +450,8 @@ impl Store for PostgresStore {
             .bind(version)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(version_from_row).transpose()
+        let version = row.as_ref().map(version_from_row).transpose()?;
+        self.opened_one(version).await
     }
 
     async fn list(
@@ -421,7 +478,11 @@ impl Store for PostgresStore {
         .bind(options.limit.map(i64::from))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn referring(
@@ -443,7 +504,11 @@ impl Store for PostgresStore {
         .bind(kind.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError> {
@@ -455,7 +520,11 @@ impl Store for PostgresStore {
             .bind(id.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn latest_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
@@ -498,9 +567,14 @@ impl Store for PostgresStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get::<i64, _>("seq")? as u64, version_from_row(row)?)))
-            .collect()
+        let mut seqs = Vec::with_capacity(rows.len());
+        let mut versions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            seqs.push(row.try_get::<i64, _>("seq")? as u64);
+            versions.push(version_from_row(row)?);
+        }
+        let versions = self.opened(versions).await?;
+        Ok(seqs.into_iter().zip(versions).collect())
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64, StoreError> {
@@ -559,8 +633,9 @@ impl Store for PostgresStore {
 
     async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at, revoked_at,
+                                     scopes, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(token.id.to_string())
         .bind(token.user_id.to_string())
@@ -569,6 +644,8 @@ impl Store for PostgresStore {
         .bind(to_micros(token.created_at))
         .bind(token.last_used_at.map(to_micros))
         .bind(token.revoked_at.map(to_micros))
+        .bind(&token.scopes)
+        .bind(token.expires_at.map(to_micros))
         .execute(&self.pool)
         .await;
         match inserted {
@@ -620,6 +697,64 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn keyring(&self) -> Result<Option<KeyringRow>, StoreError> {
+        crate::postgres_keys::keyring(&self.pool).await
+    }
+
+    async fn create_keyring(
+        &self,
+        keyring: &KeyringRow,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError> {
+        crate::postgres_keys::create_keyring(&self.pool, keyring, keys).await
+    }
+
+    async fn data_key(&self, id: &str) -> Result<Option<WrappedKeyRow>, StoreError> {
+        crate::postgres_keys::data_key(&self.pool, id).await
+    }
+
+    async fn data_keys(&self) -> Result<Vec<WrappedKeyRow>, StoreError> {
+        crate::postgres_keys::data_keys(&self.pool).await
+    }
+
+    async fn add_data_keys(
+        &self,
+        generation: u64,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError> {
+        crate::postgres_keys::add_data_keys(&self.pool, generation, keys).await
+    }
+
+    async fn replace_keyring(
+        &self,
+        expected_generation: u64,
+        keyring: &KeyringRow,
+        rewrapped: &[(String, Vec<u8>)],
+    ) -> Result<bool, StoreError> {
+        crate::postgres_keys::replace_keyring(&self.pool, expected_generation, keyring, rewrapped)
+            .await
+    }
+
+    async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
+        crate::postgres_keys::destroy_data_key(&self.pool, id, at).await
+    }
+
+    fn seal_fields_with(&self, sealer: std::sync::Arc<crate::FieldSealer>) {
+        if let Ok(mut slot) = self.fields.write() {
+            *slot = Some(sealer);
+        }
+    }
+
+    async fn purge_sensitive(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        crate::postgres_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields).await
     }
 
     async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
@@ -1064,5 +1199,146 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(checkpoint_from_row).collect()
+    }
+
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactorRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT secret, created_at, confirmed_at, last_step FROM second_factors
+             WHERE user_id = $1",
+        )
+        .bind(user_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SecondFactorRow {
+                user_id,
+                secret: row.try_get("secret")?,
+                created_at: from_micros(row.try_get("created_at")?)?,
+                confirmed_at: optional_micros(row.try_get("confirmed_at")?)?,
+                last_step: row.try_get("last_step")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_second_factor(
+        &self,
+        row: &SecondFactorRow,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), StoreError> {
+        let user_id = row.user_id.to_string();
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO second_factors (user_id, secret, created_at, confirmed_at, last_step)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
+                 created_at = excluded.created_at, confirmed_at = excluded.confirmed_at,
+                 last_step = excluded.last_step",
+        )
+        .bind(&user_id)
+        .bind(&row.secret)
+        .bind(to_micros(row.created_at))
+        .bind(row.confirmed_at.map(to_micros))
+        .bind(row.last_step)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        for code_hash in recovery_code_hashes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)
+                 ON CONFLICT (user_id, code_hash) DO NOTHING",
+            )
+            .bind(&user_id)
+            .bind(code_hash)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE second_factors SET last_step = $1
+             WHERE user_id = $2 AND confirmed_at IS NOT NULL AND last_step < $3",
+        )
+        .bind(step)
+        .bind(user_id.to_string())
+        .bind(step)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn delete_second_factor(&self, user_id: Uuid) -> Result<bool, StoreError> {
+        let user_id = user_id.to_string();
+        let mut transaction = self.pool.begin().await?;
+        let result = sqlx::query("DELETE FROM second_factors WHERE user_id = $1")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user_id: Uuid,
+        code_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1
+             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user_id.to_string())
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn recovery_codes_left(&self, user_id: Uuid) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn revoke_user_api_tokens(
+        &self,
+        user_id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let result = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user_id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn append_audit(&self, events: &[crate::AuditEvent]) -> Result<(), StoreError> {
+        crate::audit::postgres::append(&self.pool, events).await
+    }
+
+    async fn audit_events(
+        &self,
+        filter: &crate::AuditFilter,
+    ) -> Result<Vec<crate::AuditEvent>, StoreError> {
+        crate::audit::postgres::list(&self.pool, filter).await
     }
 }

@@ -19,6 +19,7 @@ use crate::feeds::{
     FEED_COLUMNS, JOB_COLUMNS, JobFinish, collect_job_counts, duplicate_feed, feed_from_row,
     ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
 };
+use crate::fields::{SealerSlot, sealer_of};
 use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
@@ -26,9 +27,10 @@ use crate::types::{
 };
 use crate::{
     ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
-    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, Store, StoreError, StoredCheckpoint,
-    StoredVersion,
+    JobState, ListOptions, LogAppend, LogEntry, OutboxEntry, SecondFactorRow, Store, StoreError,
+    StoredCheckpoint, StoredVersion,
 };
+use crate::{KeyringRow, WrappedKeyRow};
 use amparo_tlog::{Hash, Node, TreeState, leaf_hash};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::sync::Arc;
@@ -42,6 +44,8 @@ const VERSION_COLUMNS: &str = "kind, id, version, deleted, body, sensitive, acto
 pub struct SqliteStore {
     pool: SqlitePool,
     log: Arc<LogCache>,
+    /// Seals sensitive fields once the keyring is unlocked (`fields.rs`).
+    fields: SealerSlot,
     /// A synchronous read-only connection of its own for log tiles. A proof reads one or two
     /// tiles by primary key, which SQLite answers in a few microseconds from the page cache;
     /// through the pool, the hand-off to sqlx's worker thread costs ten times that, and the
@@ -90,6 +94,7 @@ impl SqliteStore {
         let store = Self {
             pool,
             log: Arc::new(LogCache::default()),
+            fields: SealerSlot::default(),
             tile_reader: Arc::default(),
         };
         store.backfill_log().await?;
@@ -123,6 +128,31 @@ impl SqliteStore {
             transaction.commit().await?;
             self.log.set(state);
         }
+    }
+
+    /// Opens the sealed sensitive fields of `versions` (purged ones lose them).
+    async fn opened(
+        &self,
+        mut versions: Vec<StoredVersion>,
+    ) -> Result<Vec<StoredVersion>, StoreError> {
+        let Some(sealer) = sealer_of(&self.fields) else {
+            return Ok(versions);
+        };
+        let mut rows = Vec::new();
+        for key_id in sealer.missing_keys(&versions) {
+            if let Some(row) = crate::sqlite_keys::data_key(&self.pool, &key_id).await? {
+                rows.push(row);
+            }
+        }
+        sealer.open(&mut versions, &rows)?;
+        Ok(versions)
+    }
+
+    async fn opened_one(
+        &self,
+        version: Option<StoredVersion>,
+    ) -> Result<Option<StoredVersion>, StoreError> {
+        Ok(self.opened(version.into_iter().collect()).await?.pop())
     }
 
     /// Closes every connection, checkpointing the WAL.
@@ -184,6 +214,8 @@ struct VersionRow<'a> {
     deleted: bool,
     public: Option<String>,
     sensitive: Option<String>,
+    /// The `sensitive` column as stored: sealed when a sealer is installed.
+    stored_sensitive: Option<String>,
     recorded_at: i64,
 }
 
@@ -306,10 +338,12 @@ fn version_from_row(row: &SqliteRow) -> Result<StoredVersion, StoreError> {
         body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
         actor: row.try_get("actor")?,
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
+        sensitive_purged: false,
     })
 }
 
-const TOKEN_COLUMNS: &str = "id, user_id, token_hash, label, created_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str =
+    "id, user_id, token_hash, label, created_at, last_used_at, revoked_at, scopes, expires_at";
 
 fn token_from_row(row: &SqliteRow) -> Result<ApiTokenRow, StoreError> {
     Ok(ApiTokenRow {
@@ -320,6 +354,8 @@ fn token_from_row(row: &SqliteRow) -> Result<ApiTokenRow, StoreError> {
         created_at: from_micros(row.try_get("created_at")?)?,
         last_used_at: optional_micros(row.try_get("last_used_at")?)?,
         revoked_at: optional_micros(row.try_get("revoked_at")?)?,
+        scopes: row.try_get("scopes")?,
+        expires_at: optional_micros(row.try_get("expires_at")?)?,
     })
 }
 
@@ -342,6 +378,8 @@ impl Store for SqliteStore {
         // multi-row statements rather than six statements per record.
         let mut heads = current_heads(&mut transaction, changes).await?;
         let mut rows = Vec::with_capacity(changes.len());
+        let sealer = sealer_of(&self.fields);
+        let mut sealing_keys = Vec::new();
         for change in changes {
             let actual = heads
                 .get(&(change.kind, change.id))
@@ -358,6 +396,15 @@ impl Store for SqliteStore {
             let deleted = change.body.is_none();
             heads.insert((change.kind, change.id), (version, deleted));
             let (public, sensitive) = split_body(change)?;
+            let stored_sensitive = match (&sealer, &sensitive) {
+                (Some(sealer), Some(plain)) => {
+                    let (envelope, key) =
+                        sealer.seal(change.kind, change.id, version, plain, change.at);
+                    sealing_keys.push(key);
+                    Some(envelope)
+                }
+                _ => sensitive.clone(),
+            };
             rows.push(VersionRow {
                 change,
                 id: change.id.to_string(),
@@ -365,8 +412,17 @@ impl Store for SqliteStore {
                 deleted,
                 public,
                 sensitive,
+                stored_sensitive,
                 recorded_at: to_micros(change.at),
             });
+        }
+        if let Some(sealer) = &sealer {
+            crate::sqlite_keys::insert_sealing_keys(
+                &mut transaction,
+                sealer.generation,
+                &sealing_keys,
+            )
+            .await?;
         }
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut insert: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
@@ -379,7 +435,7 @@ impl Store for SqliteStore {
                     .push_bind(i64::from(row.version))
                     .push_bind(row.deleted)
                     .push_bind(&row.public)
-                    .push_bind(&row.sensitive)
+                    .push_bind(&row.stored_sensitive)
                     .push_bind(&row.change.actor)
                     .push_bind(row.recorded_at);
             });
@@ -467,6 +523,7 @@ impl Store for SqliteStore {
                 body: join_body(row.public.as_deref(), row.sensitive.as_deref())?,
                 actor: row.change.actor.clone(),
                 recorded_at: from_micros(row.recorded_at)?,
+                sensitive_purged: false,
             };
             pending.push(PendingLeaf::for_stored(&stored));
             written.push(stored);
@@ -488,7 +545,8 @@ impl Store for SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(version_from_row).transpose()
+        let version = row.as_ref().map(version_from_row).transpose()?;
+        self.opened_one(version).await
     }
 
     async fn get_version(
@@ -506,7 +564,8 @@ impl Store for SqliteStore {
             .bind(i64::from(version))
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(version_from_row).transpose()
+        let version = row.as_ref().map(version_from_row).transpose()?;
+        self.opened_one(version).await
     }
 
     async fn list(
@@ -533,7 +592,11 @@ impl Store for SqliteStore {
         .bind(options.limit.map_or(-1, i64::from))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn referring(
@@ -555,7 +618,11 @@ impl Store for SqliteStore {
         .bind(kind.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<StoredVersion>, StoreError> {
@@ -567,7 +634,11 @@ impl Store for SqliteStore {
             .bind(id.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(version_from_row).collect()
+        let versions = rows
+            .iter()
+            .map(version_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.opened(versions).await
     }
 
     async fn latest_outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
@@ -610,9 +681,14 @@ impl Store for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get::<i64, _>("seq")? as u64, version_from_row(row)?)))
-            .collect()
+        let mut seqs = Vec::with_capacity(rows.len());
+        let mut versions = Vec::with_capacity(rows.len());
+        for row in &rows {
+            seqs.push(row.try_get::<i64, _>("seq")? as u64);
+            versions.push(version_from_row(row)?);
+        }
+        let versions = self.opened(versions).await?;
+        Ok(seqs.into_iter().zip(versions).collect())
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64, StoreError> {
@@ -671,8 +747,9 @@ impl Store for SqliteStore {
 
     async fn create_api_token(&self, token: &ApiTokenRow) -> Result<(), StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at, revoked_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, last_used_at, revoked_at,
+                                     scopes, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(token.id.to_string())
         .bind(token.user_id.to_string())
@@ -681,6 +758,8 @@ impl Store for SqliteStore {
         .bind(to_micros(token.created_at))
         .bind(token.last_used_at.map(to_micros))
         .bind(token.revoked_at.map(to_micros))
+        .bind(&token.scopes)
+        .bind(token.expires_at.map(to_micros))
         .execute(&self.pool)
         .await;
         match inserted {
@@ -731,6 +810,64 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn keyring(&self) -> Result<Option<KeyringRow>, StoreError> {
+        crate::sqlite_keys::keyring(&self.pool).await
+    }
+
+    async fn create_keyring(
+        &self,
+        keyring: &KeyringRow,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError> {
+        crate::sqlite_keys::create_keyring(&self.pool, keyring, keys).await
+    }
+
+    async fn data_key(&self, id: &str) -> Result<Option<WrappedKeyRow>, StoreError> {
+        crate::sqlite_keys::data_key(&self.pool, id).await
+    }
+
+    async fn data_keys(&self) -> Result<Vec<WrappedKeyRow>, StoreError> {
+        crate::sqlite_keys::data_keys(&self.pool).await
+    }
+
+    async fn add_data_keys(
+        &self,
+        generation: u64,
+        keys: &[WrappedKeyRow],
+    ) -> Result<(), StoreError> {
+        crate::sqlite_keys::add_data_keys(&self.pool, generation, keys).await
+    }
+
+    async fn replace_keyring(
+        &self,
+        expected_generation: u64,
+        keyring: &KeyringRow,
+        rewrapped: &[(String, Vec<u8>)],
+    ) -> Result<bool, StoreError> {
+        crate::sqlite_keys::replace_keyring(&self.pool, expected_generation, keyring, rewrapped)
+            .await
+    }
+
+    async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
+        crate::sqlite_keys::destroy_data_key(&self.pool, id, at).await
+    }
+
+    fn seal_fields_with(&self, sealer: std::sync::Arc<crate::FieldSealer>) {
+        if let Ok(mut slot) = self.fields.write() {
+            *slot = Some(sealer);
+        }
+    }
+
+    async fn purge_sensitive(
+        &self,
+        kind: RecordKind,
+        id: Uuid,
+        version: u32,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        crate::sqlite_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields).await
     }
 
     async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
@@ -1216,5 +1353,159 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(checkpoint_from_row).collect()
+    }
+
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactorRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT secret, created_at, confirmed_at, last_step FROM second_factors
+             WHERE user_id = ?",
+        )
+        .bind(user_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SecondFactorRow {
+                user_id,
+                secret: row.try_get("secret")?,
+                created_at: from_micros(row.try_get("created_at")?)?,
+                confirmed_at: optional_micros(row.try_get("confirmed_at")?)?,
+                last_step: row.try_get("last_step")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_second_factor(
+        &self,
+        row: &SecondFactorRow,
+        recovery_code_hashes: &[String],
+    ) -> Result<(), StoreError> {
+        let user_id = row.user_id.to_string();
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO second_factors (user_id, secret, created_at, confirmed_at, last_step)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
+                 created_at = excluded.created_at, confirmed_at = excluded.confirmed_at,
+                 last_step = excluded.last_step",
+        )
+        .bind(&user_id)
+        .bind(&row.secret)
+        .bind(to_micros(row.created_at))
+        .bind(row.confirmed_at.map(to_micros))
+        .bind(row.last_step)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        for code_hash in recovery_code_hashes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)
+                 ON CONFLICT (user_id, code_hash) DO NOTHING",
+            )
+            .bind(&user_id)
+            .bind(code_hash)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE second_factors SET last_step = ?
+             WHERE user_id = ? AND confirmed_at IS NOT NULL AND last_step < ?",
+        )
+        .bind(step)
+        .bind(user_id.to_string())
+        .bind(step)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn delete_second_factor(&self, user_id: Uuid) -> Result<bool, StoreError> {
+        let user_id = user_id.to_string();
+        let mut transaction = self.pool.begin().await?;
+        let result = sqlx::query("DELETE FROM second_factors WHERE user_id = ?")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+            .bind(&user_id)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user_id: Uuid,
+        code_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE recovery_codes SET used_at = ?
+             WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user_id.to_string())
+        .bind(code_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn recovery_codes_left(&self, user_id: Uuid) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        )
+        .bind(user_id.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn revoke_user_api_tokens(
+        &self,
+        user_id: Uuid,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let result = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        )
+        .bind(to_micros(at))
+        .bind(user_id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn append_audit(&self, events: &[crate::AuditEvent]) -> Result<(), StoreError> {
+        crate::audit::sqlite::append(&self.pool, events).await
+    }
+
+    async fn audit_events(
+        &self,
+        filter: &crate::AuditFilter,
+    ) -> Result<Vec<crate::AuditEvent>, StoreError> {
+        crate::audit::sqlite::list(&self.pool, filter).await
+    }
+
+    async fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
+        // One read transaction copies every page as of its start: writers carry on meanwhile
+        // (WAL), and the copy holds no WAL of its own.
+        let target = path.to_str().ok_or_else(|| {
+            StoreError::Unsupported(format!("{} is not a UTF-8 path", path.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

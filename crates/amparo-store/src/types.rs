@@ -42,6 +42,10 @@ pub struct StoredVersion {
     /// When it was written.
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
+    /// Whether the version's sensitive fields were purged (their data key destroyed): the
+    /// body then has no `sensitive` member.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive_purged: bool,
 }
 
 /// Which current versions [`crate::Store::list`] returns.
@@ -87,6 +91,25 @@ pub struct ApiTokenRow {
     pub last_used_at: Option<OffsetDateTime>,
     /// When it was revoked; a revoked token authenticates nobody.
     pub revoked_at: Option<OffsetDateTime>,
+    /// What the token may do, as space-separated scope names (the application reads them).
+    pub scopes: String,
+    /// When it stops authenticating; `None` for never.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// A user's TOTP second factor as stored (the secret is what the encryption at rest seals).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecondFactorRow {
+    /// The user it belongs to.
+    pub user_id: Uuid,
+    /// The shared HMAC secret (RFC 6238), 20 random bytes.
+    pub secret: Vec<u8>,
+    /// When enrolment began.
+    pub created_at: OffsetDateTime,
+    /// When a first good code confirmed it; until then it is not asked for at sign-in.
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// The last time step whose code was accepted; codes of it and earlier steps are refused.
+    pub last_step: i64,
 }
 
 /// Microseconds since the Unix epoch, the stored form of times.

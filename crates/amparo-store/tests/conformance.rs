@@ -28,8 +28,8 @@ use amparo_model::{
 };
 use amparo_store::{
     ApiTokenRow, Change, FeedPoll, FeedRow, FeedSettings, JobCounts, JobFilter, JobOutcome, JobRow,
-    JobState, ListOptions, LogAppend, OutboxEntry, PostgresStore, SqliteStore, Store, StoreError,
-    StoredCheckpoint, StoredVersion,
+    JobState, ListOptions, LogAppend, OutboxEntry, PostgresStore, SecondFactorRow, SqliteStore,
+    Store, StoreError, StoredCheckpoint, StoredVersion,
 };
 use amparo_tlog::{
     Hash, LeafKind, LeafV1, Role as CommitmentRole, commit, leaf_hash, tree_hash,
@@ -121,6 +121,8 @@ conformance! {
     jobs_are_listed_newest_first_and_counted_per_feed(store),
     failed_jobs_can_be_retried(store),
     concurrent_workers_never_share_a_lease(shared),
+    second_factor_steps_only_rise_and_recovery_codes_work_once(store),
+    revoking_a_users_tokens_leaves_others_alone(store),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -607,6 +609,7 @@ async fn create_then_get_returns_what_was_written(store: &dyn Store) -> Outcome 
         body,
         actor: "user:0197a0e2-5c1b-7cc3-9a4e-3f2b1c0d9e8f".to_owned(),
         recorded_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+        sensitive_purged: false,
     };
     assert_eq!(written, expected, "write returns what it stored");
     assert_eq!(store.get(kind, id).await?, Some(expected.clone()));
@@ -1332,6 +1335,8 @@ fn api_token(
         created_at,
         last_used_at: None,
         revoked_at: None,
+        scopes: "records:read export".to_owned(),
+        expires_at: Some(created_at + time::Duration::days(90)),
     }
 }
 
@@ -1351,6 +1356,7 @@ async fn api_tokens_are_found_by_hash_listed_touched_and_revoked(store: &dyn Sto
     let found = store.api_token_by_hash(&first.token_hash).await?;
     let expected = ApiTokenRow {
         created_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+        expires_at: Some(datetime!(2025-06-13 10:20:30.123_456 UTC)),
         ..first.clone()
     };
     assert_eq!(
@@ -1422,6 +1428,7 @@ async fn api_token_id_and_hash_are_unique(store: &dyn Store) -> Outcome {
         store.list_api_tokens(None).await?,
         vec![ApiTokenRow {
             created_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+            expires_at: Some(datetime!(2025-06-13 10:20:30.123_456 UTC)),
             ..token
         }]
     );
@@ -3195,4 +3202,89 @@ async fn lease_until_empty(
         feeds.extend(feed_ids(&polled));
         tokio::task::yield_now().await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Second factors and recovery codes (issue 7).
+
+async fn second_factor_steps_only_rise_and_recovery_codes_work_once(store: &dyn Store) -> Outcome {
+    let user = Uuid::now_v7();
+    assert_eq!(store.second_factor(user).await?, None);
+    let pending = SecondFactorRow {
+        user_id: user,
+        secret: vec![7; 20],
+        created_at: datetime!(2025-03-15 10:20:30.123_456 UTC),
+        confirmed_at: None,
+        last_step: 0,
+    };
+    store.save_second_factor(&pending, &[]).await?;
+    assert_eq!(store.second_factor(user).await?, Some(pending.clone()));
+    assert!(
+        !store.advance_totp_step(user, 5).await?,
+        "a pending second factor accepts no code"
+    );
+    let confirmed = SecondFactorRow {
+        confirmed_at: Some(datetime!(2025-03-15 10:21:00 UTC)),
+        last_step: 10,
+        ..pending
+    };
+    let hashes = ["a".repeat(64), "b".repeat(64)];
+    store.save_second_factor(&confirmed, &hashes).await?;
+    assert_eq!(store.second_factor(user).await?, Some(confirmed.clone()));
+    assert_eq!(store.recovery_codes_left(user).await?, 2);
+    assert!(
+        !store.advance_totp_step(user, 10).await?,
+        "a step is used once"
+    );
+    assert!(!store.advance_totp_step(user, 9).await?, "no going back");
+    assert!(store.advance_totp_step(user, 11).await?);
+    assert!(!store.advance_totp_step(user, 11).await?);
+    assert_eq!(
+        store.second_factor(user).await?.map(|row| row.last_step),
+        Some(11)
+    );
+
+    let at = datetime!(2025-03-16 08:00:00 UTC);
+    assert!(store.use_recovery_code(user, &hashes[0], at).await?);
+    assert!(
+        !store.use_recovery_code(user, &hashes[0], at).await?,
+        "used once"
+    );
+    assert!(
+        !store
+            .use_recovery_code(Uuid::now_v7(), &hashes[1], at)
+            .await?
+    );
+    assert_eq!(store.recovery_codes_left(user).await?, 1);
+
+    assert!(store.delete_second_factor(user).await?);
+    assert!(!store.delete_second_factor(user).await?);
+    assert_eq!(store.second_factor(user).await?, None);
+    assert_eq!(store.recovery_codes_left(user).await?, 0);
+    assert!(!store.use_recovery_code(user, &hashes[1], at).await?);
+    Ok(())
+}
+
+async fn revoking_a_users_tokens_leaves_others_alone(store: &dyn Store) -> Outcome {
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    let tokens = [
+        api_token(alice, '1', "one", moment()),
+        api_token(alice, '2', "two", moment()),
+        api_token(bob, '3', "three", moment()),
+    ];
+    for token in &tokens {
+        store.create_api_token(token).await?;
+    }
+    let earlier = datetime!(2025-04-01 00:00:00 UTC);
+    store.revoke_api_token(tokens[1].id, earlier).await?;
+    let at = datetime!(2025-04-02 00:00:00 UTC);
+    assert_eq!(store.revoke_user_api_tokens(alice, at).await?, 1);
+    let revoked: Vec<Option<OffsetDateTime>> = store
+        .list_api_tokens(None)
+        .await?
+        .into_iter()
+        .map(|token| token.revoked_at)
+        .collect();
+    assert_eq!(revoked, [Some(at), Some(earlier), None]);
+    Ok(())
 }

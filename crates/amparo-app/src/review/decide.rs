@@ -166,7 +166,8 @@ impl App {
         suggestion_id: Uuid,
         decision: Decision,
     ) -> Result<DecisionOutcome, AppError> {
-        self.require_write(actor, "review suggestions")?;
+        self.require_review_role(actor, "review suggestions")
+            .await?;
         let current: Versioned<Suggestion> = self.get(actor, suggestion_id).await?;
         if current.body.status != SuggestionStatus::Pending {
             return Err(AppError::NotAllowed(format!(
@@ -211,7 +212,8 @@ impl App {
                 Some(link)
             }
             Decision::CreateNew { name } => {
-                let (id, record) = self.new_record_for(&suggestion, &document, name)?;
+                let cases = self.document_cases(&document.body).await?;
+                let (id, record) = self.new_record_for(&suggestion, &document, name, &cases)?;
                 planned.push(Planned {
                     id,
                     expected_version: 0,
@@ -273,6 +275,7 @@ impl App {
         suggestion: &Suggestion,
         document: &Versioned<Document>,
         name: Option<String>,
+        cases: &[amparo_model::CaseId],
     ) -> Result<(Uuid, amparo_model::Record), AppError> {
         let proposed = new_record(suggestion);
         let name = name
@@ -290,6 +293,7 @@ impl App {
                     aliases: also.into_iter().collect(),
                     ..PersonSensitive::default()
                 }),
+                case_ids: cases.to_vec(),
                 ..Person::default()
             }
             .into_record(),
@@ -338,6 +342,7 @@ impl App {
                         .cloned()
                         .into_iter()
                         .collect(),
+                    case_ids: cases.to_vec(),
                     ..Event::default()
                 }
                 .into_record()
@@ -416,7 +421,8 @@ impl App {
         document_id: Uuid,
         threshold: f32,
     ) -> Result<BulkReport, AppError> {
-        self.require_write(actor, "review suggestions")?;
+        self.require_review_role(actor, "review suggestions")
+            .await?;
         let mut report = BulkReport::default();
         for suggestion in self.suggestions(actor, document_id).await? {
             let body = &suggestion.body;

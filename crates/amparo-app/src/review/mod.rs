@@ -18,7 +18,7 @@ mod process;
 
 use std::collections::{HashMap, HashSet};
 
-use amparo_model::records::{Document, Suggestion, SuggestionKind, SuggestionStatus};
+use amparo_model::records::{Document, Right, Suggestion, SuggestionKind, SuggestionStatus};
 use amparo_model::{Record, RecordKind, ValidationErrors};
 use amparo_store::{Change, StoredVersion};
 use serde::{Deserialize, Serialize};
@@ -196,9 +196,6 @@ impl App {
         candidates: &[Candidate],
     ) -> Result<HashMap<Uuid, String>, AppError> {
         let mut names = HashMap::new();
-        if !actor.sees_sensitive() {
-            return Ok(names);
-        }
         for candidate in candidates {
             if candidate.kind != RecordKind::Person || names.contains_key(&candidate.id) {
                 continue;
@@ -256,9 +253,36 @@ impl App {
         actor: &Actor,
         mut planned: Vec<Planned>,
     ) -> Result<Vec<StoredVersion>, AppError> {
-        self.require_write(actor, "review suggestions")?;
         if planned.is_empty() {
             return Ok(Vec::new());
+        }
+        // A decision needs the review right (or the write right) on every record it writes.
+        let mut gate = self.gate(actor).await?;
+        for item in &mut planned {
+            let old = if item.expected_version > 0 {
+                match self.store.get(item.record.kind(), item.id).await? {
+                    Some(stored) if !stored.deleted => {
+                        Some(crate::records::decode(stored.kind, stored.body)?)
+                    }
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            let right = if gate.access.is_admin() {
+                Right::Write
+            } else {
+                let probe = self.scope_of(&mut gate, item.id, &item.record).await?;
+                if gate.access.holds_in(Right::Review, &probe) {
+                    Right::Review
+                } else {
+                    Right::Write
+                }
+            };
+            let record = std::mem::replace(&mut item.record, Record::Case(Default::default()));
+            item.record = self
+                .check_write_with(&mut gate, item.id, record, old.as_ref(), right)
+                .await?;
         }
         let in_write: HashSet<(RecordKind, Uuid)> = planned
             .iter()

@@ -204,7 +204,8 @@ impl App {
         actor: &Actor,
         document_id: Uuid,
     ) -> Result<ProcessReport, AppError> {
-        self.require_write(actor, "process documents for suggestions")?;
+        self.require_review_role(actor, "process documents for suggestions")
+            .await?;
         let document: Versioned<Document> = self.get(actor, document_id).await?;
         let known = self.review_gazetteer().await?;
         self.process_document(actor, &document, &known).await
@@ -218,7 +219,8 @@ impl App {
         actor: &Actor,
         document_ids: &[Uuid],
     ) -> Result<Vec<ProcessReport>, AppError> {
-        self.require_write(actor, "process documents for suggestions")?;
+        self.require_review_role(actor, "process documents for suggestions")
+            .await?;
         if document_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -243,7 +245,8 @@ impl App {
         actor: &Actor,
         limit: usize,
     ) -> Result<PendingReport, AppError> {
-        self.require_write(actor, "process documents for suggestions")?;
+        self.require_review_role(actor, "process documents for suggestions")
+            .await?;
         let with_suggestions: std::collections::HashSet<Uuid> = self
             .list::<Suggestion>(actor)
             .await?

@@ -89,12 +89,11 @@ impl TestApp {
         self.dir.path().join(name)
     }
 
-    /// The installation's blob-naming secret.
-    pub fn secret(&self) -> [u8; 32] {
-        std::fs::read(self.data_dir().join("secret.key"))
-            .expect("read secret.key")
-            .try_into()
-            .expect("secret.key holds 32 bytes")
+    /// The installation's blob store (sealed under its blob key), opened a second time.
+    pub async fn blob_store(&self) -> BlobStore {
+        installation::open_blob_store(self.data_dir())
+            .await
+            .expect("open the blob store")
     }
 
     /// Creates a user with role viewer and signs in as that user.
@@ -108,6 +107,44 @@ impl TestApp {
             .authenticate("viewer", &password)
             .await
             .expect("viewer signs in")
+    }
+
+    /// Grants `rights` on `case` to the signed-in `user`.
+    pub async fn grant(
+        &self,
+        user: &Actor,
+        case: amparo_model::CaseId,
+        rights: &[amparo_model::records::Right],
+    ) {
+        self.app
+            .create(
+                &self.admin,
+                amparo_model::records::Grant {
+                    grantee: amparo_model::records::Grantee::User(
+                        user.user_id.expect("a signed-in user"),
+                    ),
+                    case_id: case,
+                    rights: rights.to_vec(),
+                },
+            )
+            .await
+            .expect("grant");
+    }
+
+    /// A new case titled `title`.
+    pub async fn case(&self, title: &str) -> amparo_model::CaseId {
+        let case = self
+            .app
+            .create(
+                &self.admin,
+                amparo_model::records::Case {
+                    title: title.to_owned(),
+                    ..amparo_model::records::Case::default()
+                },
+            )
+            .await
+            .expect("create case");
+        amparo_model::CaseId(case.id)
     }
 
     /// Every file under `DATA/blobs`, sorted.

@@ -33,7 +33,7 @@ use amparo_ingest::article::extract_article;
 use amparo_ingest::dedup::{Clusterer, ParagraphIndex, canonical_url, fingerprints};
 use amparo_ingest::feed::{FeedFormat, parse_feed};
 use amparo_ingest::lang;
-use amparo_store::{BlobStore, SqliteStore};
+use amparo_store::BlobStore;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -534,14 +534,7 @@ async fn bench_installation(dir: &std::path::Path) -> anyhow::Result<App> {
     settings.feeds.host_delay_ms = 0;
     settings.fetch.allow = vec!["127.0.0.1/32".to_owned()];
     settings.fetch_policy()?;
-    // The file names of amparo-app's installation.rs; the store and blobs are those init made.
-    let secret: [u8; 32] = std::fs::read(dir.join("secret.key"))
-        .context("reading the new installation's secret.key")?
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("secret.key does not hold 32 bytes"))?;
-    let store = SqliteStore::open(&dir.join("amparo.db")).await?;
-    let blobs = BlobStore::local(&dir.join("blobs"), secret)?;
-    Ok(App::new(Arc::new(store), blobs, settings, dir.to_owned()))
+    Ok(installation::open_with_settings(dir, settings).await?)
 }
 
 async fn persisted_phase(
@@ -638,7 +631,9 @@ async fn persisted_phase(
     };
     let mut secret = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
-    let blobs = BlobStore::local(&scratch.join("blobs"), secret)?;
+    // Sealed like an installation's blobs, so the figures include the encryption at rest.
+    let blobs = BlobStore::local(&scratch.join("blobs"), secret)?
+        .sealed_with(amparo_store::DataKey::generate());
     let (blob_times, blob_wall) = {
         let site = site.clone();
         run_concurrently(items, concurrency, move |i| {

@@ -58,12 +58,36 @@ struct Loaded {
 
 const BENCH_USER: &str = "bench-lawyer";
 
-async fn build_installation(dir: &Path, persons: usize) -> anyhow::Result<Loaded> {
-    let options = InitOptions {
-        admin_username: None,
-        ..InitOptions::default()
+/// An installation without encryption at rest: the store seals no field and the blob store
+/// seals no object, so that a run on it measures what sealing costs. Assembled from its parts,
+/// as no user-facing command makes one.
+async fn plain_app(dir: &Path) -> anyhow::Result<App> {
+    std::fs::create_dir_all(dir).with_context(|| format!("making {}", dir.display()))?;
+    let settings = amparo_app::config::Settings::new("benchplain00".to_owned());
+    let signer = amparo_tlog::Signer::from_seed(&settings.log_origin(), &rand::random())
+        .map_err(|error| anyhow::anyhow!("making a log key: {error}"))?;
+    std::fs::write(dir.join("log.key"), signer.to_private_key_string())
+        .context("writing the log key")?;
+    let store = amparo_store::SqliteStore::open(&dir.join("amparo.db")).await?;
+    let blobs = amparo_store::BlobStore::local(&dir.join("blobs"), rand::random())?;
+    Ok(App::new(
+        std::sync::Arc::new(store),
+        blobs,
+        settings,
+        dir.to_owned(),
+    ))
+}
+
+async fn build_installation(dir: &Path, persons: usize, sealed: bool) -> anyhow::Result<Loaded> {
+    let app = if sealed {
+        let options = InitOptions {
+            admin_username: None,
+            ..InitOptions::default()
+        };
+        installation::init(dir, options).await?.0
+    } else {
+        plain_app(dir).await?
     };
-    let (app, _) = installation::init(dir, options).await?;
     let admin = Actor::cli(&os_user());
     let started = Instant::now();
     let today = time::OffsetDateTime::now_utc().date();
@@ -82,7 +106,24 @@ async fn build_installation(dir: &Path, persons: usize) -> anyhow::Result<Loaded
         eprintln!("bench: loaded {written} of {total} records");
     }
     let load_seconds = started.elapsed().as_secs_f64();
-    let (_, password) = app.create_user(&admin, BENCH_USER, Role::Lawyer).await?;
+    let (user, password) = app.create_user(&admin, BENCH_USER, Role::Lawyer).await?;
+    // The lawyer works on every case, sensitive fields included: the heaviest reader.
+    let cases: Vec<amparo_app::Versioned<amparo_model::records::Case>> = app.list(&admin).await?;
+    for case in cases {
+        app.create(
+            &admin,
+            amparo_model::records::Grant {
+                grantee: amparo_model::records::Grantee::User(amparo_model::UserId(user.id)),
+                case_id: amparo_model::CaseId(case.id),
+                rights: vec![
+                    amparo_model::records::Right::Read,
+                    amparo_model::records::Right::Write,
+                    amparo_model::records::Right::Sensitive,
+                ],
+            },
+        )
+        .await?;
+    }
     Ok(Loaded {
         app,
         person_ids: generated
@@ -143,16 +184,41 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
             temporary.path().join("data")
         }
     };
+    // The same installation twice: with encryption at rest (as every installation is made) and
+    // without, so that the cost of sealing is measured in the same run.
     eprintln!(
         "bench: building an installation of {} persons in {}",
         options.persons,
         dir.display()
     );
-    let loaded = build_installation(&dir, options.persons).await?;
+    let loaded = build_installation(&dir, options.persons, true).await?;
     eprintln!(
         "bench: {} records generated in {:.1} s and loaded in {:.1} s",
         loaded.records, loaded.generate_seconds, loaded.load_seconds
     );
+    let results = run_routes(&loaded, options).await?;
+    let plain_dir = dir.with_file_name(format!(
+        "{}-unencrypted",
+        dir.file_name()
+            .map_or_else(|| "data".into(), |name| name.to_string_lossy())
+    ));
+    eprintln!(
+        "bench: the same without encryption at rest, in {}",
+        plain_dir.display()
+    );
+    let plain = build_installation(&plain_dir, options.persons, false).await?;
+    let plain_results = run_routes(&plain, options).await?;
+    if options.keep.is_none() {
+        let _ = std::fs::remove_dir_all(&plain_dir);
+    }
+    report_web(options, &loaded, &results, &plain_results)
+}
+
+/// Serves `loaded` on loopback, signed in as the bench lawyer, and loads each route in turn.
+async fn run_routes(
+    loaded: &Loaded,
+    options: &WebOptions,
+) -> anyhow::Result<Vec<(&'static str, RouteStats)>> {
     let (_, token) = loaded
         .app
         .create_api_token(&Actor::cli(&os_user()), BENCH_USER, "amparo bench web")
@@ -174,7 +240,7 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
 
     let ids = std::sync::Arc::new(loaded.person_ids.clone());
     let duration = Duration::from_secs(options.seconds);
-    let mut results: Vec<(&str, RouteStats)> = Vec::new();
+    let mut results: Vec<(&'static str, RouteStats)> = Vec::new();
     for &route in ROUTES {
         let (target, headers) = match route {
             "health" => (Target::Fixed("/health".to_owned()), Default::default()),
@@ -221,7 +287,18 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
         Ok(Ok(Err(error))) => eprintln!("bench: server stopped with an error: {error}"),
         Ok(Err(error)) => eprintln!("bench: server task failed: {error}"),
     }
+    Ok(results)
+}
 
+/// The budget on what encryption at rest may cost a page: less than 15 % slower.
+const TARGET_ENCRYPTION_RATIO: f64 = 1.15;
+
+fn report_web(
+    options: &WebOptions,
+    loaded: &Loaded,
+    results: &[(&'static str, RouteStats)],
+    plain_results: &[(&'static str, RouteStats)],
+) -> anyhow::Result<()> {
     let health_p99 = results
         .first()
         .map(|(_, stats)| stats.percentile_ms(99.0))
@@ -262,9 +339,32 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
                 "load_seconds": round3(loaded.load_seconds),
             },
         });
-        for (route, stats) in &results {
+        for (route, stats) in results {
             report[*route] = route_json(stats, health_p99);
         }
+        // The same routes without encryption at rest, and what sealing costs: each route's
+        // p50 and p99 with encryption over those without.
+        let plain_health_p99 = plain_results
+            .first()
+            .map(|(_, stats)| stats.percentile_ms(99.0))
+            .unwrap_or(0.0);
+        let mut plain = json!({});
+        let mut cost = json!({});
+        for ((route, sealed), (_, bare)) in results.iter().zip(plain_results) {
+            plain[*route] = route_json(bare, plain_health_p99);
+            let ratio = |percentile: f64| {
+                let bare = bare.percentile_ms(percentile);
+                if bare > 0.0 {
+                    round3(sealed.percentile_ms(percentile) / bare)
+                } else {
+                    0.0
+                }
+            };
+            cost[*route] = json!({"p50_ratio": ratio(50.0), "p99_ratio": ratio(99.0)});
+        }
+        report["encryption_off"] = plain;
+        report["encryption_cost"] = cost;
+        report["target_encryption_ratio"] = json!(TARGET_ENCRYPTION_RATIO);
         report["max_requests_per_route"] = json!(load::MAX_REQUESTS_PER_ROUTE);
         report["request_timeout_seconds"] = json!(load::REQUEST_TIMEOUT.as_secs());
         report["target_p99_ms"] = json!(TARGET_P99_MS);
@@ -287,7 +387,7 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
             "errors",
             "p99/health"
         );
-        for (route, stats) in &results {
+        for (route, stats) in results {
             let p99 = stats.percentile_ms(99.0);
             println!(
                 "{:<10} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>10.1}",
@@ -307,6 +407,18 @@ pub async fn web(options: &WebOptions) -> anyhow::Result<()> {
             );
         }
         println!("target: p99 <= {TARGET_P99_MS} ms per route");
+        println!("without encryption at rest (p50 and p99 with encryption / without):");
+        for ((route, sealed), (_, bare)) in results.iter().zip(plain_results) {
+            println!(
+                "{:<10} p50 {:>7.2} ms ({:.2}x)   p99 {:>7.2} ms ({:.2}x)",
+                route,
+                bare.percentile_ms(50.0),
+                sealed.percentile_ms(50.0) / bare.percentile_ms(50.0).max(0.001),
+                bare.percentile_ms(99.0),
+                sealed.percentile_ms(99.0) / bare.percentile_ms(99.0).max(0.001)
+            );
+        }
+        println!("target: encryption costs less than 15 % ({TARGET_ENCRYPTION_RATIO}x)");
     }
     if let Some(dir) = &options.keep {
         eprintln!(

@@ -7,44 +7,50 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::Language;
-use crate::text::{Doc, TokenKind, fold_into};
+use crate::text::{Doc, TokenKind};
 
 /// The tokens of a document with their folded forms (lowercase, no accents, without a
-/// possessive `'s`), computed once per pass.
+/// possessive `'s`), read from the folding [`Doc::new`] did once.
 pub(crate) struct Words<'d, 'a> {
     /// The document.
     pub doc: &'d Doc<'a>,
-    /// The folded forms of the tokens, one after another.
-    folded: String,
-    /// `ends[i]` is where token `i`'s folded form ends in `folded` (it starts where token
-    /// `i - 1`'s ends).
-    ends: Vec<usize>,
+    /// Token `i`'s folded form without its possessive is `spans[i]` of
+    /// [`Doc::folded_text`].
+    spans: Vec<Range<usize>>,
 }
 
 impl<'d, 'a> Words<'d, 'a> {
-    /// Folds every token of `doc`.
+    /// The folded forms of every token of `doc`.
     pub fn new(doc: &'d Doc<'a>) -> Words<'d, 'a> {
-        let mut folded = String::with_capacity(doc.text.len());
-        let mut ends = Vec::with_capacity(doc.tokens.len());
-        for token in &doc.tokens {
-            fold_into(without_possessive(doc.token_text(token)), &mut folded);
-            ends.push(folded.len());
-        }
-        Words { doc, folded, ends }
+        let spans = doc
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(index, token)| {
+                let raw = doc.token_text(token);
+                let mut span = doc.folded_range(index);
+                // A possessive ending folds to as many bytes as it has.
+                span.end = span
+                    .end
+                    .saturating_sub(raw.len() - without_possessive(raw).len())
+                    .max(span.start);
+                span
+            })
+            .collect();
+        Words { doc, spans }
     }
 
     /// The number of tokens.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// The folded form of token `i`, or `""` past the end.
-    pub fn get(&self, i: usize) -> &str {
-        let Some(&end) = self.ends.get(i) else {
-            return "";
-        };
-        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
-        self.folded.get(start..end).unwrap_or("")
+    pub fn get(&self, i: usize) -> &'d str {
+        self.spans
+            .get(i)
+            .and_then(|span| self.doc.folded_text().get(span.clone()))
+            .unwrap_or("")
     }
 
     /// The token's text as written, or `""` past the end.
@@ -117,6 +123,9 @@ impl<'d, 'a> Words<'d, 'a> {
 /// A token without a possessive `'s` ("Tuesday's" → "Tuesday"), folded for comparison by
 /// [`Words::new`].
 fn without_possessive(raw: &str) -> &str {
+    if !raw.ends_with(['s', 'S']) {
+        return raw;
+    }
     raw.strip_suffix("'s")
         .or_else(|| raw.strip_suffix("’s"))
         .or_else(|| raw.strip_suffix("'S"))
@@ -249,9 +258,10 @@ pub(crate) const NUMBER_WORDS: &[&str] = &[
 /// Whether the folded word may start a number in words ("three", "twenty-five", "un").
 pub(crate) fn may_start_number(lexicon: &Lexicon, word: &str) -> bool {
     lexicon.contains(word)
-        || word
-            .split_once('-')
-            .is_some_and(|(first, _)| tens(first).is_some())
+        || (word.as_bytes().contains(&b'-')
+            && word
+                .split_once('-')
+                .is_some_and(|(first, _)| tens(first).is_some()))
 }
 
 /// A number read from the tokens.

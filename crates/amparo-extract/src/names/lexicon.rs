@@ -218,6 +218,10 @@ lexicon! {
     "enforcement", "customs", "house", "cabinet", "government", "legislature",
     "collective", "lab", "trust", "league", "conference", "chamber", "registry", "circuit",
     "division", "examiner", "diocese", "archdiocese", "ombudsman",
+    // Companies, brands and publications ("Whole Foods Market", "Yahoo Finance").
+    "foods", "market", "markets", "club", "finance", "monitor", "brotherhood", "seafood",
+    "stores", "brands", "motors", "holdings", "media", "studios", "partners", "plc",
+    "pharmaceuticals", "technologies",
     // Spanish
     "ministerio", "departamento", "corte", "comision", "consejo", "fundacion", "asociacion",
     "partido", "oficina", "servicio", "agencia", "instituto", "secretaria", "direccion",
@@ -229,7 +233,8 @@ lexicon! {
     "superintendencia", "registro", "sala", "diario", "periodico", "radio", "television",
     "noticias", "organizacion", "grupo", "empresa", "sociedad", "unidad", "brigada",
     "tribunal", "juzgado", "mesa", "circuito", "clinica", "conferencia", "parroquia",
-    "diocesis", "arquidiocesis", "vicaria", "pastoral", "casa", "episcopado",
+    "diocesis", "arquidiocesis", "vicaria", "pastoral", "casa", "episcopado", "fondo",
+    "gabinete",
 ];
 }
 
@@ -244,6 +249,9 @@ lexicon! {
     "hospital", "desert", "border", "crossing", "highway", "town", "village", "district",
     "peninsula", "coast", "canyon", "gulf", "sea", "ocean", "hills", "heights", "springs",
     "beach", "airfield", "facility", "shelter",
+    // Landmarks ("Ballard Locks", "Inside Passage", "Bardo National Museum").
+    "locks", "passage", "harbour", "harbor", "museum", "terminal", "strait", "cape", "falls",
+    "monument", "memorial", "cathedral", "palace", "stadium",
     // Spanish
     "ciudad", "estado", "provincia", "municipio", "carcel", "penal", "penitenciaria",
     "prision", "isla", "islas", "rio", "valle", "lago", "playa", "parque", "calle",
@@ -251,6 +259,9 @@ lexicon! {
     "region", "distrito", "colonia", "barrio", "cerro", "sierra", "golfo", "mar", "selva",
     "frontera", "albergue", "refugio", "reclusorio", "penitenciario", "canton", "aldea",
     "pueblo", "departamento",
+    // Spanish landmarks ("Punta Arenas", "Estrecho de Magallanes", "Posta Central").
+    "punta", "bahia", "cabo", "laguna", "peninsula", "cordillera", "volcan", "estrecho",
+    "canal", "posta", "museo", "catedral", "palacio", "estadio", "monumento",
 ];
 }
 
@@ -290,6 +301,9 @@ lexicon! {
     "treaty", "tratado", "convention", "convencion", "code", "codigo", "rule", "rules",
     "report", "informe", "doctrine", "doctrina", "era", "week", "semana", "month", "year",
     "hearing", "case", "caso", "v", "vs", "v.",
+    // Charters, degrees and seasons of history ("Carta Magna", "Doctorado Honoris Causa",
+    // "Arab Spring").
+    "carta", "doctorado", "honoris", "spring",
 ];
 }
 

@@ -642,3 +642,62 @@ fn feed_footer_is_no_name() {
     assert_eq!(texts(&found.organizations), Vec::<&str>::new());
     assert_eq!(texts(&found.places), Vec::<&str>::new());
 }
+
+/// Issue 6, real-world precision: plural demonyms and nouns for groups of people, written
+/// with a capital, are no persons ("Jordanians", "Analysts", "Syrian Kurds", "New Yorkers").
+#[test]
+fn groups_of_people_are_no_persons() {
+    let text = "Jordanians gathered outside the embassy on Friday. Thousands of Jordanians marched through the capital. Analysts said the protests would grow. Islamists and secularists argued for hours. Syrian Kurds joined them, and New Yorkers lined the streets.";
+    let found = names(text, Language::En);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+}
+
+/// Issue 6: companies, brands and publications named by a cue word ("Foods", "Market",
+/// "Finance", "Club", "Monitor"), after an owner ("Texas-owned"), or by the same words as
+/// an organization elsewhere in the text, are organizations.
+#[test]
+fn companies_and_brands_are_organizations() {
+    let text = "The Texas-owned Corner Basket Market opened a store in Dallas. Corner Basket said prices would fall. Economists at Harbor Finance disagreed, members of Mark's Club were not sure, and the Daily Monitor reported the sale. Shoppers at Riverside Foods compared prices.";
+    let found = names(text, Language::En);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+    for name in [
+        "Corner Basket Market",
+        "Corner Basket",
+        "Harbor Finance",
+        "Daily Monitor",
+        "Riverside Foods",
+    ] {
+        find(&found.organizations, name);
+    }
+}
+
+/// Issue 6: places the gazetteer does not know, named by a landmark word ("Locks",
+/// "Passage", "Harbour", "Punta"), by a compass word ("South Kivu", "Far East"), or known
+/// but written with a curly possessive ("New Zealand’s"), are no persons.
+#[test]
+fn landmarks_and_regions_are_no_persons() {
+    let text = "Visitors walked from the Granite Locks to the Eastern Passage before flying to the Far East. Her family lives near Ortega Harbour. Aid reached South Kivu and New Zealand’s capital.";
+    let found = names(text, Language::En);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+    for name in ["Far East", "South Kivu", "New Zealand"] {
+        find(&found.places, name);
+    }
+    let text = "La familia vive en Punta Lobos desde 2010. Punta Lobos queda lejos de la capital.";
+    let found = names(text, Language::Es);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+    find(&found.places, "Punta Lobos");
+}
+
+/// Issue 6: headings and labels in capitals ("REVISADO A"), charters and degrees ("Carta
+/// Magna", "Doctorado Honoris Causa") name nobody.
+#[test]
+fn headings_charters_and_degrees_are_no_persons() {
+    let text = "REVISADO A las 10:30\n\nLa Carta Magna fue aprobada en 1991. Recibió un Doctorado Honoris Causa de la universidad.";
+    let found = names(text, Language::Es);
+    check_offsets(text, &found);
+    assert_eq!(texts(&found.persons), Vec::<&str>::new());
+}

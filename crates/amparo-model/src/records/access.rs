@@ -154,8 +154,9 @@ pub enum Right {
     Sensitive,
     /// Accept or reject suggestions.
     Review,
-    /// Publish reports and export bundles.
-    Publish,
+    /// Export records, bundles and reports.
+    #[serde(alias = "publish")]
+    Export,
     /// Grant rights on the case to others.
     Manage,
 }

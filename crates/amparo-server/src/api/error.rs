@@ -16,6 +16,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    /// Seconds to wait before trying again, sent as `Retry-After`.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,6 +28,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -51,6 +54,32 @@ impl ApiError {
             "csrf_failed",
             "send the session's CSRF token in the X-CSRF-Token header, or use an API token",
         )
+    }
+
+    /// The API token lacks the scope this route needs.
+    pub fn insufficient_scope(required: amparo_app::Scope, method: &str, path: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!(
+                "this API token lacks the `{required}` scope that {method} {path} needs; make a token with it (`amparo token create USER --scope {required}`)"
+            ),
+        )
+    }
+
+    /// Too many failed attempts from this client address; try again after `wait`.
+    pub fn too_many_attempts(wait: std::time::Duration) -> Self {
+        let seconds = crate::session::wait_seconds(wait);
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!(
+                    "too many failed attempts from this address; try again in {seconds} seconds"
+                ),
+            )
+        }
     }
 
     /// Nothing is at this path.
@@ -150,6 +179,7 @@ impl From<AppError> for ApiError {
             code,
             message: error.to_string(),
             field,
+            retry_after: None,
         }
     }
 }
@@ -245,6 +275,11 @@ impl IntoResponse for ApiError {
             }
         });
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

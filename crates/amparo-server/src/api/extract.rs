@@ -3,24 +3,27 @@
 //! are answered as [`ApiError`]s instead of axum's plain text.
 
 use amparo_app::{Actor, AppError};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Query, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::api::error::ApiError;
-use crate::session::{csrf_token, current_actor, same_secret};
+use crate::api::required_scope;
+use crate::session::{ClientAddress, current_session, same_secret};
 
 /// The header a session-authenticated client sends its CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The actor of an API request.
 ///
-/// An `Authorization: Bearer <token>` header is checked against the API tokens; without one, a
-/// signed-in session cookie is accepted, and then a request that changes something (anything
-/// but GET, HEAD, OPTIONS and TRACE) must carry the session's CSRF token in `X-CSRF-Token`.
-/// Bearer requests need no CSRF token: a browser never adds that header by itself.
+/// An `Authorization: Bearer <token>` header is checked against the API tokens, and the token
+/// must have the scope the route needs ([`required_scope`]); without one, a signed-in session
+/// cookie is accepted, and then a request that changes something (anything but GET, HEAD,
+/// OPTIONS and TRACE) must carry the session's CSRF token in `X-CSRF-Token`. Bearer requests
+/// need no CSRF token: a browser never adds that header by itself. A client address that sent
+/// too many unknown tokens is answered 429 until it has waited.
 #[derive(Debug)]
 pub struct ApiActor(pub Actor);
 
@@ -29,6 +32,12 @@ impl FromRequestParts<AppState> for ApiActor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let trusted = &state.app.settings().server.trusted_proxies;
+            let ClientAddress(address) = ClientAddress::of(parts, trusted);
+            let wait = state.sessions.wait_for(None, address);
+            if !wait.is_zero() {
+                return Err(ApiError::too_many_attempts(wait));
+            }
             let secret = value
                 .to_str()
                 .ok()
@@ -36,28 +45,43 @@ impl FromRequestParts<AppState> for ApiActor {
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
                 .map(|(_, secret)| secret.trim())
                 .ok_or_else(ApiError::unauthorized)?;
-            return match state.app.authenticate_token(secret).await {
-                Ok(actor) => Ok(Self(actor)),
+            let token = match state.app.authenticate_scoped_token(secret).await {
+                Ok(token) => token,
                 Err(AppError::BadCredentials) => {
-                    tracing::warn!("API request with an unknown or revoked token");
-                    Err(ApiError::unauthorized())
+                    state.sessions.record_failure(None, address);
+                    tracing::warn!(client.address = ?address, "API request with an unknown, revoked or expired token");
+                    return Err(ApiError::unauthorized());
                 }
-                Err(other) => Err(other.into()),
+                Err(other) => return Err(other.into()),
             };
+            let path = parts
+                .extensions
+                .get::<MatchedPath>()
+                .map_or_else(|| parts.uri.path(), MatchedPath::as_str);
+            let required = required_scope(parts.method.as_str(), path);
+            if !token.scopes.allows(required) {
+                return Err(ApiError::insufficient_scope(
+                    required,
+                    parts.method.as_str(),
+                    path,
+                ));
+            }
+            return Ok(Self(token.actor));
         }
-        let actor = current_actor(state, &parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let session = current_session(state, &parts.headers)
+            .await
+            .ok_or_else(ApiError::unauthorized)?;
         if !parts.method.is_safe() {
-            let expected = csrf_token(state, &parts.headers);
             let given = parts
                 .headers
                 .get(CSRF_HEADER)
                 .and_then(|value| value.to_str().ok());
-            match (expected, given) {
-                (Some(expected), Some(given)) if same_secret(&expected, given) => {}
+            match given {
+                Some(given) if same_secret(&session.csrf, given) => {}
                 _ => return Err(ApiError::csrf_failed()),
             }
         }
-        Ok(Self(actor))
+        Ok(Self(session.actor))
     }
 }
 

@@ -75,6 +75,23 @@ pub const PUBLIC_API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/log/tile/{*path}"),
 ];
 
+/// The API token scope a request needs, by its method and route template: evidence bundles
+/// need `export`; processing documents and deciding suggestions need `review`; any other
+/// change needs `records:write`; reading needs `records:read` (which every scope includes).
+pub fn required_scope(method: &str, path: &str) -> amparo_app::Scope {
+    use amparo_app::Scope;
+    let safe = matches!(method, "GET" | "HEAD" | "OPTIONS");
+    if path.ends_with("/bundle") {
+        Scope::Export
+    } else if safe {
+        Scope::RecordsRead
+    } else if path.contains("/suggestions") {
+        Scope::Review
+    } else {
+        Scope::RecordsWrite
+    }
+}
+
 /// Whether a route of [`API_ROUTES`] answers without credentials.
 pub fn is_public(method: &str, path: &str) -> bool {
     PUBLIC_API_ROUTES.contains(&(method, path))

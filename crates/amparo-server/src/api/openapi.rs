@@ -52,6 +52,12 @@ fn operation(method: &str, path: &str) -> Value {
             "401".into(),
             error_response("No or bad credentials (`unauthorized`)"),
         );
+        responses.insert(
+            "429".into(),
+            error_response(
+                "Too many bad tokens from this address (`too_many_attempts`); see `Retry-After`",
+            ),
+        );
     }
     let mut parameters = Vec::new();
     if path.contains("{kind}") {

@@ -251,7 +251,7 @@ const GRANT: &[Field] = &[
     required("case_id", Ref(K::Case)),
     required(
         "rights",
-        Choices(&["read", "write", "sensitive", "review", "publish", "manage"]),
+        Choices(&["read", "write", "sensitive", "review", "export", "manage"]),
     ),
 ];
 

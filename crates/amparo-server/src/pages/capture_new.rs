@@ -144,8 +144,27 @@ pub async fn upload(
     };
     match state.app.capture_file(page.actor(), &path, options).await {
         Ok(capture) => Redirect::to(&format!("/captures/{}", capture.id)).into_response(),
-        Err(error) => form(&state, &page, Some(error.to_string()), String::new()).await,
+        Err(error) => refused(&state, &page, error, String::new()).await,
     }
+}
+
+/// The form again with the app's refusal, answered 403 or 404 when access was refused.
+async fn refused(
+    state: &AppState,
+    page: &SignedIn,
+    error: amparo_app::AppError,
+    url: String,
+) -> Response {
+    let status = match &error {
+        amparo_app::AppError::Forbidden { .. } => Some(StatusCode::FORBIDDEN),
+        amparo_app::AppError::NotFound { .. } => Some(StatusCode::NOT_FOUND),
+        _ => None,
+    };
+    let mut response = form(state, page, Some(error.to_string()), url).await;
+    if let Some(status) = status {
+        *response.status_mut() = status;
+    }
+    response
 }
 
 /// The URL capture form's fields.
@@ -180,6 +199,6 @@ pub async fn capture_url(
     let url = fields.url.trim().to_owned();
     match state.app.capture_url(page.actor(), &url, options).await {
         Ok(capture) => Redirect::to(&format!("/captures/{}", capture.id)).into_response(),
-        Err(error) => form(&state, &page, Some(error.to_string()), url).await,
+        Err(error) => refused(&state, &page, error, url).await,
     }
 }

@@ -178,7 +178,7 @@ async fn feeds_view(
         Ok(feeds) => feeds,
         Err(error) => return page.error(error),
     };
-    let can_write = actor.may_write();
+    let can_write = actor.is_admin();
     let cases = if can_write {
         match state.app.list::<Case>(actor).await {
             Ok(cases) => cases
@@ -327,8 +327,18 @@ async fn small_file(
 pub async fn import_opml(
     State(state): State<AppState>,
     page: SignedIn,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
+    if !page.actor().is_admin() {
+        // The same refusal as the app's, before reading a file that could not be used.
+        return page.error(AppError::Forbidden {
+            action: "import feeds (administrators only)".to_owned(),
+        });
+    }
+    let mut multipart = match multipart {
+        Ok(multipart) => multipart,
+        Err(rejection) => return rejection.into_response(),
+    };
     let i = page.i;
     let mut csrf_checked = false;
     let mut file = None;
@@ -630,7 +640,7 @@ async fn build_feed(
         cases,
         last_capture: poll.last_capture_id.map(|id| format!("/captures/{id}")),
         problems: poll.problems.clone(),
-        can_write: actor.may_write(),
+        can_write: actor.is_admin(),
         paused: feed.settings.paused,
         failed_pages: feed.pages.failed,
         remove_error,
@@ -761,7 +771,7 @@ pub async fn remove_feed(
     if !csrf_ok(&page.session, &fields.csrf) {
         return PageError::csrf(page.i.lang).into_response();
     }
-    if !page.actor().may_write() {
+    if !page.actor().is_admin() {
         // The same refusal as the app's, before asking for a confirmation that would not help.
         return page.error(AppError::Forbidden {
             action: "remove feeds".to_owned(),

@@ -1,6 +1,7 @@
 //! The HTML interface's pages. Each handler takes [`SignedIn`] (pages need a session; without
 //! one the browser is sent to the sign-in page), calls `amparo-app`, and renders a template.
 
+mod audit;
 mod capture_new;
 mod captures;
 mod dashboard;
@@ -12,6 +13,7 @@ mod log;
 mod persons;
 mod review;
 
+pub use audit::audit_page;
 pub use capture_new::{capture_form, capture_url, upload};
 pub use captures::{capture_bundle, capture_content, capture_page, captures_page};
 pub use dashboard::dashboard;
@@ -41,7 +43,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::I18n;
-use crate::session::{Session, current_session, page_lang};
+use crate::session::{Session, current_session, page_lang, peek_session};
 
 /// A request from a signed-in browser.
 pub struct SignedIn {
@@ -69,6 +71,7 @@ impl SignedIn {
             csrf: self.session.csrf.clone(),
             nav,
             path: self.path.clone(),
+            admin: self.session.actor.is_admin(),
         }
     }
 
@@ -82,7 +85,9 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Redirect;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Redirect> {
-        let session = current_session(state, &parts.headers).ok_or(Redirect::to("/login"))?;
+        let session = current_session(state, &parts.headers)
+            .await
+            .ok_or(Redirect::to("/login"))?;
         let i = I18n::new(page_lang(Some(&session), &parts.headers));
         let path = parts
             .uri
@@ -102,6 +107,8 @@ pub struct Chrome {
     pub nav: &'static str,
     /// The current path, for the language switch.
     pub path: String,
+    /// Whether the navigation offers the administrators' pages.
+    pub admin: bool,
 }
 
 /// Renders a template, or the error page if rendering fails.
@@ -148,13 +155,13 @@ pub async fn stylesheet() -> Response {
 
 /// Any other path.
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, _uri: Uri) -> Response {
-    let session = current_session(&state, &headers);
+    let session = peek_session(&state, &headers);
     PageError::not_found(page_lang(session.as_ref(), &headers)).into_response()
 }
 
 /// "Not found", in the language of the request's page.
 fn not_found_for(parts: &Parts, state: &AppState) -> Response {
-    let session = current_session(state, &parts.headers);
+    let session = peek_session(state, &parts.headers);
     PageError::not_found(page_lang(session.as_ref(), &parts.headers)).into_response()
 }
 

@@ -341,7 +341,7 @@ async fn build(
     let (pending, decided): (Vec<_>, Vec<_>) = suggestions
         .iter()
         .partition(|s| s.body.status == SuggestionStatus::Pending);
-    let events = if pending.iter().any(|s| !review::is_name(s.body.kind)) && actor.may_write() {
+    let events = if pending.iter().any(|s| !review::is_name(s.body.kind)) && actor.may_review() {
         state
             .app
             .list::<Event>(actor)
@@ -369,7 +369,7 @@ async fn build(
         },
         lang: body.language.clone(),
         notice: notice.message(i),
-        can_write: actor.may_write(),
+        can_write: actor.may_review(),
         processed: !suggestions.is_empty(),
         paragraphs: marked_paragraphs(&body.text, &suggestions),
         pending: pending
