@@ -127,7 +127,10 @@ pub struct Access {
     admin: bool,
     role: Role,
     user_id: Option<Uuid>,
-    by_case: HashMap<Uuid, Rights>,
+    /// The rights per case, sorted by case id: looked up by binary search, which for the few
+    /// cases a user holds rights on is several times faster than hashing a UUID, and list pages
+    /// look up every record's cases.
+    by_case: Vec<(Uuid, Rights)>,
 }
 
 impl Access {
@@ -137,7 +140,7 @@ impl Access {
             admin: true,
             role: Role::Admin,
             user_id: None,
-            by_case: HashMap::new(),
+            by_case: Vec::new(),
         }
     }
 
@@ -146,7 +149,7 @@ impl Access {
             admin: false,
             role: Role::Viewer,
             user_id,
-            by_case: HashMap::new(),
+            by_case: Vec::new(),
         }
     }
 
@@ -165,7 +168,9 @@ impl Access {
         if self.admin {
             return role_ceiling(Role::Admin);
         }
-        self.by_case.get(&case).copied().unwrap_or_default()
+        self.by_case
+            .binary_search_by(|(held, _)| held.cmp(&case))
+            .map_or(Rights::NONE, |found| self.by_case[found].1)
     }
 
     /// Whether `right` is held on `case`.
@@ -176,14 +181,12 @@ impl Access {
     /// The cases on which `right` is held (every case for an administrator is not listed:
     /// check [`Access::is_admin`] first).
     pub fn cases_with(&self, right: Right) -> Vec<Uuid> {
-        let mut cases: Vec<Uuid> = self
-            .by_case
+        // Already in case order.
+        self.by_case
             .iter()
             .filter(|(_, rights)| rights.has(right))
             .map(|(case, _)| *case)
-            .collect();
-        cases.sort();
-        cases
+            .collect()
     }
 
     /// Whether `right` is held in the scope: on some case of each of its sets.
@@ -328,7 +331,7 @@ impl App {
             })
             .collect();
         let ceiling = role_ceiling(user.role);
-        let mut by_case: HashMap<Uuid, Rights> = HashMap::new();
+        let mut merged: HashMap<Uuid, Rights> = HashMap::new();
         for version in self.current(RecordKind::Grant).await?.iter() {
             let Some(Record::Grant(grant)) = &version.record else {
                 continue;
@@ -339,10 +342,12 @@ impl App {
             };
             if applies {
                 let rights = Rights::of(&grant.rights).and(ceiling);
-                let entry = by_case.entry(grant.case_id.0).or_default();
+                let entry = merged.entry(grant.case_id.0).or_default();
                 *entry = entry.or(rights);
             }
         }
+        let mut by_case: Vec<(Uuid, Rights)> = merged.into_iter().collect();
+        by_case.sort_unstable_by_key(|(case, _)| *case);
         Ok(Access {
             admin: false,
             role: user.role,
@@ -600,7 +605,7 @@ mod tests {
             admin: false,
             role,
             user_id: Some(Uuid::from_u128(7)),
-            by_case: HashMap::from([(case, Rights::of(rights).and(role_ceiling(role)))]),
+            by_case: vec![(case, Rights::of(rights).and(role_ceiling(role)))],
         }
     }
 

@@ -252,7 +252,7 @@ async fn open_with(
         });
     };
     let keyring = open_keyring(data_dir, store.clone(), key.resolve(data_dir), kdf).await?;
-    keyring.seal_fields();
+    keyring.seal_fields()?;
     let name_secret = keyring.installation_data_key(BLOB_NAME_KEY).await?;
     let blobs = BlobStore::local(&data_dir.join(BLOB_FOLDER), *name_secret.expose())?
         .sealed_with(keyring.installation_data_key(BLOB_KEY).await?);

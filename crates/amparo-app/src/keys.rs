@@ -105,7 +105,7 @@ impl App {
                 };
                 std::fs::rename(&staged, &path).map_err(|source| AppError::io(&path, source))?;
                 let source = rotated.source().kind();
-                self.replace_keyring(rotated);
+                self.replace_keyring(rotated)?;
                 Ok(KeyRotation {
                     rewrapped: count,
                     source,
@@ -117,7 +117,7 @@ impl App {
                     new_installation_key(KeyInput::Passphrase(passphrase), kdf).await?;
                 let (rotated, count) = keyring.rotate(installation_key, source, now).await?;
                 let source = rotated.source().kind();
-                self.replace_keyring(rotated);
+                self.replace_keyring(rotated)?;
                 Ok(KeyRotation {
                     rewrapped: count,
                     source,
@@ -143,6 +143,13 @@ impl App {
     ) -> Result<bool, AppError> {
         self.require_admin_role(actor, "purge sensitive fields")
             .await?;
+        if kind == amparo_model::RecordKind::Capture {
+            // A capture's sealed part is what names its evidence (its SHA-256 and origin):
+            // without it the capture could no longer be read, bundled or checked.
+            return Err(AppError::NotAllowed(
+                "a capture's sealed metadata cannot be purged".to_owned(),
+            ));
+        }
         let purged = self
             .store
             .purge_sensitive(kind, id, version, OffsetDateTime::now_utc())
@@ -160,11 +167,12 @@ impl App {
         Ok(purged)
     }
 
-    fn replace_keyring(&self, keyring: Keyring) {
-        keyring.seal_fields();
+    fn replace_keyring(&self, keyring: Keyring) -> Result<(), AppError> {
+        keyring.seal_fields()?;
         if let Ok(mut slot) = self.keys.write() {
             *slot = Some(Arc::new(keyring));
         }
+        Ok(())
     }
 }
 

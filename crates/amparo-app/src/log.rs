@@ -778,7 +778,7 @@ impl App {
             &actor.label(),
             "bundle-download",
             &format!("capture {id}"),
-            serde_json::json!({"sha256": capture.body.sha256, "size": capture.body.size}),
+            bundle_audit_detail(&capture.body),
         )
         .await?;
         let entry = self.capture_leaf(id).await?;
@@ -872,6 +872,19 @@ impl App {
             sha256,
             evidence_bytes: result?,
         })
+    }
+}
+
+/// What the audit trail keeps about a bundle download: the SHA-256 of a web capture, but only the
+/// size of a file received from a person, whose SHA-256 is kept sealed (the audit table is not).
+fn bundle_audit_detail(capture: &Capture) -> serde_json::Value {
+    match &capture.origin {
+        amparo_model::records::CaptureOrigin::Url { .. } => {
+            serde_json::json!({"sha256": capture.sha256, "size": capture.size})
+        }
+        amparo_model::records::CaptureOrigin::File { .. } => {
+            serde_json::json!({"size": capture.size})
+        }
     }
 }
 

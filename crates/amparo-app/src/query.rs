@@ -202,45 +202,39 @@ impl App {
             None => DEFAULT_PAGE_SIZE,
         };
         let wanted = limit as usize + 1;
-        let mut gate = self.gate(actor).await?;
-        // Records the actor may not see are skipped like filtered ones.
-        let filtered = query.given().next().is_some() || !gate.is_admin();
-        // Without filters one read gives the page and tells whether another follows; with
-        // filters, read in larger batches until the page is full or the records run out.
-        let batch = if filtered {
-            (limit + 1).max(256)
-        } else {
-            limit + 1
+        let gate = self.gate(actor).await?;
+        if query.given().next().is_some() || !gate.is_admin() {
+            // Filtered, or access-filtered: from the in-memory view of current records (the
+            // one the pages read), where skipping records costs no decryption or parsing.
+            let page = self
+                .page_records(
+                    actor,
+                    kind,
+                    |version| {
+                        version
+                            .record
+                            .as_ref()
+                            .is_some_and(|record| query.matches(record))
+                    },
+                    query.after,
+                    limit as usize,
+                )
+                .await?;
+            return Ok(Page {
+                items: page.items,
+                next: page.next,
+            });
+        }
+        // An administrator's unfiltered page: one read gives it and tells whether another
+        // follows, without building the view.
+        let options = ListOptions {
+            include_deleted: false,
+            after_id: query.after,
+            limit: Some(limit + 1),
         };
         let mut items = Vec::with_capacity(wanted);
-        let mut cursor = query.after;
-        loop {
-            let options = ListOptions {
-                include_deleted: false,
-                after_id: cursor,
-                limit: Some(batch),
-            };
-            let stored = self.store.list(kind, &options).await?;
-            let exhausted = stored.len() < batch as usize;
-            cursor = stored.last().map(|version| version.id);
-            for version in stored {
-                let Some(version) = self.admit(&mut gate, decode_version(version)?).await? else {
-                    continue;
-                };
-                if version
-                    .record
-                    .as_ref()
-                    .is_some_and(|record| query.matches(record))
-                {
-                    items.push(version);
-                    if items.len() == wanted {
-                        break;
-                    }
-                }
-            }
-            if exhausted || items.len() == wanted || cursor.is_none() {
-                break;
-            }
+        for version in self.store.list(kind, &options).await? {
+            items.push(decode_version(version)?);
         }
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);

@@ -564,13 +564,8 @@ impl App {
     ) -> Result<Vec<VersionedRecord>, AppError> {
         let mut gate = self.gate(actor).await?;
         let mut changes = Vec::new();
-        for entry in self.store.latest_outbox(limit).await? {
-            if let Some(stored) = self
-                .store
-                .get_version(entry.kind, entry.id, entry.version)
-                .await?
-                && let Some(version) = self.admit(&mut gate, decode_version(stored)?).await?
-            {
+        for version in self.recent_versions(limit).await?.iter() {
+            if let Some(version) = self.admit(&mut gate, version.clone()).await? {
                 changes.push(version);
             }
         }

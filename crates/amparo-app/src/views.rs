@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use amparo_model::records::CustodyPeriod;
 use amparo_model::{CustodyPeriodId, PersonId, Record, RecordKind};
@@ -25,9 +26,19 @@ pub struct PresentStatus {
     pub since: Option<amparo_model::FuzzyDate>,
 }
 
+/// How long a reading of the outbox position stands for changes made by other processes.
+/// Changes made by this process are seen at once (see [`amparo_store::local_writes`]); another
+/// process's change (a command run while the server serves, another node on PostgreSQL) shows
+/// in the views at most this long after it committed. Without it every use case asked the
+/// database, several times per page, whether anything had changed.
+const FRESH_FOR: Duration = Duration::from_millis(20);
+
 #[derive(Default)]
 struct Cached {
     seq: u64,
+    /// When the outbox position was last read, and this process's write count just before.
+    checked_at: Option<Instant>,
+    local_writes: u64,
     lists: HashMap<RecordKind, Arc<Vec<VersionedRecord>>>,
     statuses: Option<Arc<HashMap<PersonId, PresentStatus>>>,
     /// The cases of every current record of a kind that other records hang from (persons for
@@ -35,6 +46,32 @@ struct Cached {
     parent_cases: HashMap<RecordKind, Arc<HashMap<Uuid, Vec<Uuid>>>>,
     /// What each signed-in user holds, by user id.
     access: HashMap<Uuid, Arc<crate::Access>>,
+    /// What each signed-in user may see of the current records of a kind.
+    visible: HashMap<(Uuid, RecordKind), Arc<Visible>>,
+    /// The versions the latest outbox entries name, newest first, and how many were asked for.
+    recent: Option<(u32, Arc<Vec<VersionedRecord>>)>,
+}
+
+/// What one reader may see of the current records of a kind, in id order: each visible record
+/// whole, or as a copy without its sensitive fields.
+pub(crate) struct Visible {
+    /// The view the entries index into.
+    list: Arc<Vec<VersionedRecord>>,
+    entries: Vec<Seen>,
+}
+
+enum Seen {
+    Whole(usize),
+    Redacted(Box<VersionedRecord>),
+}
+
+impl Visible {
+    fn records(&self) -> impl Iterator<Item = &VersionedRecord> {
+        self.entries.iter().map(|seen| match seen {
+            Seen::Whole(index) => &self.list[*index],
+            Seen::Redacted(copy) => copy.as_ref(),
+        })
+    }
 }
 
 /// The shared cache of an [`App`] and its clones.
@@ -58,8 +95,23 @@ pub struct ListPage {
 }
 
 impl App {
-    /// The outbox position the views must be as new as; clears them when it has moved.
+    /// The outbox position the views must be as new as; clears them when it has moved, or
+    /// when this process has changed something (a purge changes what records read back as
+    /// without moving the outbox).
     pub(crate) async fn views_at(&self) -> Result<u64, AppError> {
+        let writes = amparo_store::local_writes();
+        {
+            let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
+            let fresh = cached.checked_at.is_some_and(|at| at.elapsed() < FRESH_FOR);
+            if cached.local_writes == writes {
+                if fresh {
+                    return Ok(cached.seq);
+                }
+                // This reader reads the position; the others go on with the one just read
+                // until it is back, instead of all asking at once.
+                cached.checked_at = Some(Instant::now());
+            }
+        }
         let seq = self
             .store
             .latest_outbox(1)
@@ -67,12 +119,18 @@ impl App {
             .first()
             .map_or(0, |entry| entry.seq);
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq != seq {
+        if seq < cached.seq && writes <= cached.local_writes {
+            // A reader that asked later already saw a newer position: never go back.
+            return Ok(cached.seq);
+        }
+        if cached.seq != seq || cached.local_writes != writes {
             *cached = Cached {
                 seq,
                 ..Cached::default()
             };
         }
+        cached.checked_at = Some(Instant::now());
+        cached.local_writes = writes;
         Ok(seq)
     }
 
@@ -166,6 +224,117 @@ impl App {
         Ok(map)
     }
 
+    /// The versions named by the latest `limit` outbox entries, newest first, unredacted:
+    /// read once per change to the installation (the dashboard shows them on every visit).
+    pub(crate) async fn recent_versions(
+        &self,
+        limit: u32,
+    ) -> Result<Arc<Vec<VersionedRecord>>, AppError> {
+        let seq = self.views_at().await?;
+        if let Some((kept, recent)) = &self
+            .views
+            .cached
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .recent
+            && *kept >= limit
+        {
+            return Ok(Arc::new(
+                recent.iter().take(limit as usize).cloned().collect(),
+            ));
+        }
+        let mut recent = Vec::new();
+        for entry in self.store.latest_outbox(limit).await? {
+            if let Some(stored) = self
+                .store
+                .get_version(entry.kind, entry.id, entry.version)
+                .await?
+            {
+                recent.push(decode_version(stored)?);
+            }
+        }
+        let recent = Arc::new(recent);
+        let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
+        if cached.seq == seq {
+            cached.recent = Some((limit, recent.clone()));
+        }
+        Ok(recent)
+    }
+
+    /// What `actor` may see of `all`, the current records of `kind`: computed once per reader
+    /// and change to the installation, since list pages and counts ask for it on every request.
+    async fn visible(
+        &self,
+        actor: &Actor,
+        gate: &mut crate::access::Gate,
+        kind: RecordKind,
+        all: Arc<Vec<VersionedRecord>>,
+    ) -> Result<Arc<Visible>, AppError> {
+        let user = actor.user_id.map(|user| user.0);
+        if let Some(user) = user {
+            let cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(visible) = cached.visible.get(&(user, kind))
+                && Arc::ptr_eq(&visible.list, &all)
+            {
+                return Ok(visible.clone());
+            }
+        }
+        use amparo_model::records::Right;
+        let mut entries = Vec::new();
+        for (index, version) in all.iter().enumerate() {
+            let Some(record) = &version.record else {
+                continue;
+            };
+            // Records that name their cases are decided without building a scope.
+            let direct = match record {
+                Record::Person(person) => Some(&person.case_ids),
+                Record::Event(event) => Some(&event.case_ids),
+                Record::Testimony(testimony) => Some(&testimony.case_ids),
+                Record::Capture(capture) => Some(&capture.case_ids),
+                _ => None,
+            };
+            let (reads, sensitive) = match direct {
+                Some(cases) => (
+                    gate.access.holds_any(Right::Read, cases),
+                    gate.access.holds_any(Right::Sensitive, cases),
+                ),
+                None => {
+                    let scope = self.scope_of(gate, version.id, record).await?;
+                    (
+                        gate.access.holds_in(Right::Read, &scope),
+                        gate.access.reads_sensitive_in(&scope),
+                    )
+                }
+            };
+            if !reads {
+                continue;
+            }
+            if sensitive {
+                entries.push(Seen::Whole(index));
+            } else {
+                // A copy without the fields the reader may not see, made only for such records.
+                let mut copy = version.clone();
+                if let Some(record) = &mut copy.record {
+                    record.strip_sensitive();
+                }
+                entries.push(Seen::Redacted(Box::new(copy)));
+            }
+        }
+        let visible = Arc::new(Visible { list: all, entries });
+        if let Some(user) = user {
+            let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
+            // Kept only while the view it indexes is the current one.
+            if cached
+                .lists
+                .get(&kind)
+                .is_some_and(|list| Arc::ptr_eq(list, &visible.list))
+            {
+                cached.visible.insert((user, kind), visible.clone());
+            }
+        }
+        Ok(visible)
+    }
+
     /// A page of the current records of `kind` that `actor` may see and `keep` accepts (as
     /// the actor sees them, so a filter never matches on a field hidden from them), in id
     /// order, after the record `after`, redacted for `actor`.
@@ -179,71 +348,12 @@ impl App {
     ) -> Result<ListPage, AppError> {
         let all = self.current(kind).await?;
         let mut gate = self.gate(actor).await?;
-        // Records whose sensitive fields the reader may not see are filtered as they see them:
-        // a copy without those fields, made only for such records.
-        let stripped: Vec<VersionedRecord>;
+        let visible;
         let matching: Vec<&VersionedRecord> = if gate.is_admin() {
             all.iter().filter(|record| keep(record)).collect()
         } else {
-            let mut plain = Vec::new();
-            let mut redacted = Vec::new();
-            for (index, version) in all.iter().enumerate() {
-                let Some(record) = &version.record else {
-                    continue;
-                };
-                use amparo_model::records::Right;
-                // Records that name their cases are decided without building a scope.
-                let direct = match record {
-                    Record::Person(person) => Some(&person.case_ids),
-                    Record::Event(event) => Some(&event.case_ids),
-                    Record::Testimony(testimony) => Some(&testimony.case_ids),
-                    Record::Capture(capture) => Some(&capture.case_ids),
-                    _ => None,
-                };
-                let (reads, sensitive) = match direct {
-                    Some(cases) => (
-                        gate.access.holds_any(Right::Read, cases),
-                        gate.access.holds_any(Right::Sensitive, cases),
-                    ),
-                    None => {
-                        let scope = self.scope_of(&mut gate, version.id, record).await?;
-                        (
-                            gate.access.holds_in(Right::Read, &scope),
-                            gate.access.reads_sensitive_in(&scope),
-                        )
-                    }
-                };
-                if !reads {
-                    continue;
-                }
-                if sensitive {
-                    plain.push(index);
-                } else {
-                    let mut copy = version.clone();
-                    if let Some(record) = &mut copy.record {
-                        record.strip_sensitive();
-                    }
-                    redacted.push((index, copy));
-                }
-            }
-            stripped = redacted.iter().map(|(_, copy)| copy.clone()).collect();
-            // Back in id order: the plain ones from the view, the others from the copies.
-            let mut merged: Vec<(usize, &VersionedRecord)> = plain
-                .into_iter()
-                .map(|index| (index, &all[index]))
-                .chain(
-                    redacted
-                        .iter()
-                        .zip(stripped.iter())
-                        .map(|((index, _), copy)| (*index, copy)),
-                )
-                .collect();
-            merged.sort_by_key(|(index, _)| *index);
-            merged
-                .into_iter()
-                .map(|(_, record)| record)
-                .filter(|record| keep(record))
-                .collect()
+            visible = self.visible(actor, &mut gate, kind, all).await?;
+            visible.records().filter(|record| keep(record)).collect()
         };
         let start = after.map_or(0, |after| {
             matching.partition_point(|record| record.id <= after)

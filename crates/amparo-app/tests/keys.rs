@@ -15,6 +15,8 @@ use sqlx::Connection;
 
 const NAME_MARKER: &str = "Zyxwvutsr Markerperson-4c1e";
 const BLOB_MARKER: &str = "blob-marker-8d2f-do-not-store-in-clear";
+const TESTIMONY_MARKER: &str = "testimony-marker-61ab-do-not-store-in-clear";
+const FILE_NAME_MARKER: &str = "filename-marker-3e9a-testimonio.txt";
 
 fn cheap_kdf() -> Option<KdfParams> {
     Some(KdfParams::with_costs(256, 1, 1))
@@ -49,14 +51,6 @@ fn every_file(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     files
-}
-
-fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
-    every_file(dir)
-        .into_iter()
-        .filter(|(_, bytes)| bytes.windows(marker.len()).any(|w| w == marker.as_bytes()))
-        .map(|(path, _)| path)
-        .collect()
 }
 
 async fn checkpoint_wal(data_dir: &Path) {
@@ -94,11 +88,51 @@ async fn a_new_installation_keeps_no_plain_key_but_its_key_file() {
     assert_eq!((status.source, status.generation), ("key-file", 1));
 }
 
-#[tokio::test]
-async fn no_marker_is_found_in_clear_under_the_data_directory() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let app = init(&data, KeyInput::FromEnvironment).await;
+/// What [`plant_markers`] wrote that must never be found in clear at rest.
+struct Planted {
+    /// The uploaded file's plain SHA-256.
+    sha256: [u8; 32],
+    /// A user's TOTP secret.
+    totp_secret: Vec<u8>,
+}
+
+impl Planted {
+    /// Every needle: the markers, and the upload's SHA-256 in hex (lower and upper case) and raw.
+    fn needles(&self) -> Vec<Vec<u8>> {
+        let hex = hex::encode(self.sha256);
+        vec![
+            NAME_MARKER.as_bytes().to_vec(),
+            TESTIMONY_MARKER.as_bytes().to_vec(),
+            BLOB_MARKER.as_bytes().to_vec(),
+            FILE_NAME_MARKER.as_bytes().to_vec(),
+            hex.as_bytes().to_vec(),
+            hex.to_uppercase().into_bytes(),
+            self.sha256.to_vec(),
+            self.totp_secret.clone(),
+            hex::encode(&self.totp_secret).into_bytes(),
+        ]
+    }
+}
+
+/// Every needle of `planted` found in `files`, with where.
+fn found_in(files: &BTreeMap<PathBuf, Vec<u8>>, planted: &Planted) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    for needle in planted.needles() {
+        for (path, bytes) in files {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+                found.push((String::from_utf8_lossy(&needle).into_owned(), path.clone()));
+            }
+        }
+    }
+    found
+}
+
+/// Plants the markers through the use cases: a person's real name, a testimony's text, and a
+/// file received from a person whose name and content carry markers; makes an evidence bundle
+/// of that file (outside the data directory) and checks it and the log.
+async fn plant_markers(app: &App, outside: &Path) -> Planted {
+    use amparo_model::records::{Testimony, TestimonySensitive};
+    use sha2::Digest;
     let person = Person {
         pseudonym: String::new(),
         sensitive: Some(PersonSensitive {
@@ -109,8 +143,23 @@ async fn no_marker_is_found_in_clear_under_the_data_directory() {
         ..Person::default()
     };
     let created = app.create(&admin(), person).await.unwrap();
-    let upload = dir.path().join("testimony.txt");
-    std::fs::write(&upload, BLOB_MARKER.repeat(5000)).unwrap();
+    let testimony = Testimony {
+        giver_id: amparo_model::PersonId(created.id),
+        given_on: "2025-08".parse().unwrap(),
+        taken_by: String::new(),
+        language: "es".to_owned(),
+        consent: vec!["internal-use".to_owned()],
+        translation_of: None,
+        case_ids: vec![],
+        sensitive: Some(TestimonySensitive {
+            text: format!("Nos golpearon al llegar. {TESTIMONY_MARKER}"),
+            location: String::new(),
+        }),
+    };
+    let testimony = app.create(&admin(), testimony).await.unwrap();
+    let content = BLOB_MARKER.repeat(5000);
+    let upload = outside.join(FILE_NAME_MARKER);
+    std::fs::write(&upload, &content).unwrap();
     let capture = app
         .capture_file(&admin(), &upload, CaptureOptions::default())
         .await
@@ -118,7 +167,7 @@ async fn no_marker_is_found_in_clear_under_the_data_directory() {
     let big = BLOB_MARKER.repeat(40);
     app.capture_bytes(
         &admin(),
-        "note.txt",
+        &format!("second-{FILE_NAME_MARKER}"),
         None,
         big.as_bytes(),
         CaptureOptions::default(),
@@ -129,22 +178,193 @@ async fn no_marker_is_found_in_clear_under_the_data_directory() {
     // Read back in full through the use cases.
     let read: amparo_app::Versioned<Person> = app.get(&admin(), created.id).await.unwrap();
     assert_eq!(read.body.sensitive.unwrap().full_name, NAME_MARKER);
+    let read: amparo_app::Versioned<Testimony> = app.get(&admin(), testimony.id).await.unwrap();
+    assert!(read.body.sensitive.unwrap().text.contains(TESTIMONY_MARKER));
+    let read: amparo_app::Versioned<amparo_model::records::Capture> =
+        app.get(&admin(), capture.id).await.unwrap();
+    let sha256: [u8; 32] = sha2::Sha256::digest(content.as_bytes()).into();
+    assert_eq!(read.body.sha256, hex::encode(sha256));
+    assert_eq!(
+        read.body.origin,
+        amparo_model::records::CaptureOrigin::File {
+            file_name: FILE_NAME_MARKER.to_owned()
+        }
+    );
     assert_eq!(
         app.capture_content(&admin(), capture.id).await.unwrap(),
-        BLOB_MARKER.repeat(5000).into_bytes()
+        content.clone().into_bytes()
     );
+
+    // The bundle carries what a verifier needs, and the log opens every commitment.
+    let bundle = outside.join("upload.amparo-bundle.zip");
+    let info = app
+        .create_bundle(&admin(), capture.id, &bundle)
+        .await
+        .unwrap();
+    assert_eq!(info.sha256, hex::encode(sha256));
+    let key = app.log_verifier_key().unwrap();
+    let report = amparo_bundle::verify_bundle(std::fs::File::open(&bundle).unwrap(), Some(&key));
+    assert_eq!(
+        report.outcome,
+        amparo_bundle::Outcome::Verified,
+        "{}",
+        report.render()
+    );
+    let checked = app.check_log(&|_, _| {}).await.unwrap();
+    assert!(checked.is_intact(), "{:?}", checked.problems);
+    assert!(checked.opened >= 4, "{checked:?}");
+
+    // A user's second factor, enrolled.
+    let (_, password) = app
+        .create_user(&admin(), "ana", amparo_model::records::Role::Lawyer)
+        .await
+        .unwrap();
+    let amparo_app::SignIn::Done(ana) = app.sign_in("ana", &password).await.unwrap() else {
+        panic!("no second factor yet");
+    };
+    let enrolment = app.begin_totp_enrolment(&ana).await.unwrap();
+    let totp_secret = base32_decode(&enrolment.secret_base32);
+    assert_eq!(totp_secret.len(), 20);
+    Planted {
+        sha256,
+        totp_secret,
+    }
+}
+
+/// RFC 4648 base32 without padding, as the enrolment shows the secret.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(value);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// Issue 7, "At-rest test": markers in a sensitive field, a testimony and an uploaded file (its
+/// content and its name) and the upload's plain SHA-256 are found nowhere under the data
+/// directory, the SQLite write-ahead log included, while the server runs and after it stops.
+#[tokio::test]
+async fn no_marker_is_found_in_clear_under_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let app = init(&data, KeyInput::FromEnvironment).await;
+    let planted = plant_markers(&app, &outside).await;
 
     // With the write-ahead log still holding the writes…
     assert!(data.join("amparo.db-wal").exists());
-    assert_eq!(files_holding(&data, NAME_MARKER), Vec::<PathBuf>::new());
-    assert_eq!(files_holding(&data, BLOB_MARKER), Vec::<PathBuf>::new());
-    // …and after it was folded into the database.
+    assert_eq!(found_in(&every_file(&data), &planted), vec![]);
+    // …after it was folded into the database…
     checkpoint_wal(&data).await;
-    assert_eq!(files_holding(&data, NAME_MARKER), Vec::<PathBuf>::new());
-    assert_eq!(files_holding(&data, BLOB_MARKER), Vec::<PathBuf>::new());
+    assert_eq!(found_in(&every_file(&data), &planted), vec![]);
+    // …and once the installation is closed.
     drop(app);
-    assert_eq!(files_holding(&data, NAME_MARKER), Vec::<PathBuf>::new());
-    assert_eq!(files_holding(&data, BLOB_MARKER), Vec::<PathBuf>::new());
+    assert_eq!(found_in(&every_file(&data), &planted), vec![]);
+    // The needles are findable: the bundle outside the data directory holds the file.
+    let outside_files = every_file(&outside);
+    assert!(!found_in(&outside_files, &planted).is_empty());
+}
+
+/// The at-rest test on PostgreSQL: a dump of the installation's schema (`pg_dump`, and every
+/// table's rows as text) and the data directory hold no marker and no plain SHA-256.
+#[tokio::test]
+async fn no_marker_is_found_in_a_postgresql_dump() {
+    let url = std::env::var("AMPARO_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let schema = format!("at_rest_{}", uuid::Uuid::new_v4().simple());
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let options = InitOptions {
+        admin_username: None,
+        key: KeyInput::FromEnvironment,
+        kdf: cheap_kdf(),
+        database_url: url.clone(),
+        database_schema: schema.clone(),
+    };
+    let app = installation::init(&data, options)
+        .await
+        .unwrap_or_else(|error| panic!("PostgreSQL is needed for this test ({url}): {error}"))
+        .0;
+    let planted = plant_markers(&app, &outside).await;
+    drop(app);
+
+    let mut dump = BTreeMap::new();
+    dump.insert(PathBuf::from("rows"), rows_as_text(&url, &schema).await);
+    let pg_dump = std::process::Command::new("pg_dump")
+        .arg(format!("--dbname={url}"))
+        .arg(format!("--schema={schema}"))
+        .output();
+    match pg_dump {
+        Ok(output) => {
+            assert!(
+                output.status.success(),
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(String::from_utf8_lossy(&output.stdout).contains("log_leaves"));
+            dump.insert(PathBuf::from("pg_dump"), output.stdout);
+        }
+        // Without the client tools, the rows as text are the dump.
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => panic!("pg_dump did not run: {error}"),
+    }
+    let found = found_in(&dump, &planted);
+    let in_data = found_in(&every_file(&data), &planted);
+
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(found, vec![]);
+    assert_eq!(in_data, vec![]);
+}
+
+/// Every row of every table of `schema`, as PostgreSQL's text form (byte strings in hex), one
+/// line per row: what `COPY … TO STDOUT` gives.
+async fn rows_as_text(url: &str, schema: &str) -> Vec<u8> {
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+    )
+    .bind(schema)
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    assert!(
+        tables.iter().any(|table| table == "record_versions"),
+        "{tables:?}"
+    );
+    let mut text = Vec::new();
+    for table in tables {
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT CAST(t AS text) FROM \"{schema}\".\"{table}\" t"
+        ))
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+        for row in rows {
+            text.extend_from_slice(table.as_bytes());
+            text.push(b' ');
+            text.extend_from_slice(row.as_bytes());
+            text.push(b'\n');
+        }
+    }
+    text
 }
 
 #[tokio::test]
@@ -214,7 +434,9 @@ async fn rotation_lets_only_the_new_key_open_the_installation() {
         )
         .await
         .unwrap();
-    assert_eq!((rotation.rewrapped, rotation.source), (3, "passphrase"));
+    // The five installation keys (blob, blob-name, log-signing, log-salts, secrets) and the
+    // key of the uploaded file's sealed metadata.
+    assert_eq!((rotation.rewrapped, rotation.source), (6, "passphrase"));
     drop(app);
     let error =
         installation::open_with_key(&data, KeyInput::KeyFile(data.join("installation.key")))
@@ -340,4 +562,36 @@ async fn a_purged_version_reads_without_its_sensitive_fields_and_the_log_still_c
     assert!(!first.contains("Wrongly Entered"), "{first}");
     let report = app.check_log(&|_, _| {}).await.unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn a_purge_shows_at_once_in_the_lists_of_the_running_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = init(&dir.path().join("data"), KeyInput::FromEnvironment).await;
+    let person = Person {
+        sensitive: Some(PersonSensitive {
+            full_name: "Withdrawn Name".to_owned(),
+            ..PersonSensitive::default()
+        }),
+        ..Person::default()
+    };
+    let created = app.create(&admin(), person).await.unwrap();
+    let kind = amparo_model::RecordKind::Person;
+    // The list is read once, so its view is built and held in memory with the opened field.
+    let listed = app.list_records(&admin(), kind).await.unwrap();
+    assert!(format!("{listed:?}").contains("Withdrawn Name"));
+    assert!(
+        app.purge_sensitive(&admin(), kind, created.id, 1)
+            .await
+            .unwrap()
+    );
+    // No new version and no outbox entry: the view must still not keep the purged value.
+    let listed = app.list_records(&admin(), kind).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(
+        !format!("{listed:?}").contains("Withdrawn Name"),
+        "{listed:?}"
+    );
+    let current: amparo_app::Versioned<Person> = app.get(&admin(), created.id).await.unwrap();
+    assert!(current.body.sensitive.is_none(), "{:?}", current.body);
 }

@@ -306,6 +306,27 @@ pub enum BenchSuite {
         #[arg(long)]
         json: bool,
     },
+    /// Measure search on documents generated from a word-bigram model fitted on the HTML pages
+    /// of a corpus folder: Amparo's index (access filter of half the cases, facets on three
+    /// fields) against a bare tantivy index and SQLite FTS5; latency percentiles, build speed,
+    /// index sizes and peak memory.
+    Search {
+        /// Folder of HTML pages to fit the model on (read at run time; only counts are kept).
+        #[arg(long, value_name = "DIR")]
+        corpus: PathBuf,
+        /// Documents to generate and index.
+        #[arg(long, default_value_t = 1_000_000)]
+        docs: usize,
+        /// Indexing threads for the tantivy indexes.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Build the indexes in DIR and keep them, instead of a temporary folder.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

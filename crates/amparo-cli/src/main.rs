@@ -505,6 +505,22 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                 };
                 bench::extract(&options)?;
             }
+            BenchSuite::Search {
+                corpus,
+                docs,
+                threads,
+                json,
+                keep,
+            } => {
+                let options = bench::SearchOptions {
+                    corpus: corpus.clone(),
+                    docs: *docs,
+                    threads: *threads,
+                    json: *json,
+                    keep: keep.clone(),
+                };
+                bench::search(&options)?;
+            }
         },
     }
     Ok(ExitCode::SUCCESS)

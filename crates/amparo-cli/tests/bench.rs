@@ -385,3 +385,83 @@ fn bench_extract_refuses_zero_documents() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--docs must be at least 1"), "{stderr}");
 }
+
+#[test]
+fn bench_search_reports_every_engine_from_a_corpus_folder() {
+    // A small corpus of our own words; the benchmark reads any folder of HTML pages.
+    let corpus = tempfile::tempdir().expect("temporary folder");
+    let sentences = [
+        "The families of the deported men asked the court for the list of names.",
+        "Lawyers said the men were held without charge in the prison for four months.",
+        "Las familias de los hombres deportados pidieron al tribunal la lista de nombres.",
+        "Los abogados dijeron que los hombres estuvieron detenidos sin cargos en la cárcel.",
+    ];
+    for (index, sentence) in sentences.iter().enumerate() {
+        let body = std::iter::repeat_n(*sentence, 30)
+            .collect::<Vec<_>>()
+            .join(" ");
+        std::fs::write(
+            corpus.path().join(format!("page-{index}.html")),
+            format!("<html><body><article><p>{body}</p></article></body></html>"),
+        )
+        .expect("write a page");
+    }
+    let output = amparo(&[
+        "bench",
+        "search",
+        "--corpus",
+        corpus.path().to_str().expect("UTF-8 path"),
+        "--docs",
+        "400",
+        "--json",
+    ]);
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["suite"], "search");
+    assert_eq!(report["docs"], 400);
+    assert_eq!(report["corpus"]["html_files"], 4);
+    for engine in ["amparo", "bare", "fts5"] {
+        for key in ["p50_ms", "p95_ms", "p99_ms", "build_docs_per_s", "index_mb"] {
+            let value = report[engine][key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{engine}.{key} is not a number in {report}"));
+            assert!(value >= 0.0, "{engine}.{key} = {value}");
+        }
+        assert!(
+            report[engine]["build_docs_per_s"].as_f64().unwrap_or(0.0) > 0.0,
+            "{report}"
+        );
+        let p50 = report[engine]["p50_ms"].as_f64().unwrap_or(0.0);
+        let p99 = report[engine]["p99_ms"].as_f64().unwrap_or(0.0);
+        assert!(p50 <= p99, "{engine}: p50 {p50} > p99 {p99}");
+    }
+    assert!(
+        report["peak_rss_mb"].as_f64().unwrap_or(0.0) > 0.0,
+        "{report}"
+    );
+    // The queries find what the documents are made of.
+    assert!(
+        report["amparo"]["mean_total_hits"].as_f64().unwrap_or(0.0) > 0.0,
+        "{report}"
+    );
+}
+
+#[test]
+fn bench_search_refuses_a_missing_corpus() {
+    let output = amparo(&[
+        "bench",
+        "search",
+        "--corpus",
+        "/nonexistent/amparo-corpus",
+        "--docs",
+        "10",
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("amparo-corpus"), "{stderr}");
+}

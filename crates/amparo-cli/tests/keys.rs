@@ -67,7 +67,8 @@ fn passphrase_installation_is_opened_rotated_and_refuses_old_keys() {
         ("AMPARO_NEW_PASSPHRASE", "second passphrase"),
     ];
     let out = succeeds(&run(&data, &rotate, &["key", "rotate", "--passphrase"]));
-    assert!(out.contains("Re-wrapped 3 data keys"), "{out}");
+    // blob, blob-name, log-signing, log-salts and secrets.
+    assert!(out.contains("Re-wrapped 5 data keys"), "{out}");
     fails_saying(
         &run(&data, &one, &["key", "status"]),
         "the passphrase does not open this installation",

@@ -27,6 +27,7 @@ pub(crate) mod words;
 
 use crate::CountMention;
 use crate::Language;
+use crate::classes::COUNT_START;
 use crate::text::Doc;
 
 use std::sync::OnceLock;
@@ -53,6 +54,11 @@ fn starters() -> &'static Lexicon {
         lexicon.extend(NUMBER_WORDS.iter().copied());
         lexicon
     })
+}
+
+/// The words of [`starters`], for the table of every word list ([`crate::classes`]).
+pub(crate) fn starter_words() -> impl Iterator<Item = &'static str> {
+    starters().iter().copied()
 }
 
 /// Finds the numbers of people `doc` gives.
@@ -585,7 +591,7 @@ fn could_start(words: &Words, i: usize) -> bool {
     if words.is_number(i) {
         return true;
     }
-    words.is_word(i) && may_start_number(starters(), words.get(i))
+    words.is_word(i) && may_start_number(words.in_class(i, COUNT_START, starters()), words.get(i))
 }
 
 /// Reads a count starting at token `i` (at its qualifier, if any).
@@ -594,8 +600,11 @@ fn count_at(words: &Words, i: usize) -> Option<Found> {
         return None;
     }
     // A qualifier ("more than", "unos") first.
+    // Only the qualifiers that start with this word are read further.
+    let word = words.get(i);
     let (number_at, qualified) = match QUALIFIERS
         .iter()
+        .filter(|qualifier| qualifier.first() == Some(&word))
         .find_map(|qualifier| sequence_at(words, i, qualifier))
     {
         Some(after) => (after, true),
@@ -652,7 +661,11 @@ fn quantity_at(words: &Words, i: usize) -> Option<(Option<u64>, usize, bool)> {
             return Some((Some(value), after, true));
         }
     }
-    for (sequence, value) in VAGUE {
+    let word = words.get(i);
+    for (sequence, value) in VAGUE
+        .iter()
+        .filter(|(sequence, _)| sequence.first() == Some(&word))
+    {
         if let Some(after) = sequence_at(words, i, sequence)
             && matches!(words.get(after), "of" | "de")
             && words.same_sentence(i, after)

@@ -43,6 +43,7 @@ use time::{Date, Weekday};
 
 use crate::DateMention;
 use crate::Language;
+use crate::classes::DATE_START;
 use crate::counts::words::{Lexicon, NUMBER_WORDS, Words, may_start_number, parse_number};
 use crate::text::Doc;
 
@@ -524,6 +525,11 @@ fn starters() -> &'static Lexicon {
     })
 }
 
+/// The words of [`starters`], for the table of every word list ([`crate::classes`]).
+pub(crate) fn starter_words() -> impl Iterator<Item = &'static str> {
+    starters().iter().copied()
+}
+
 /// Whether a date can start at token `i`; checked first to keep the pass cheap.
 fn could_start(words: &Words, i: usize) -> bool {
     if words.is_number(i) {
@@ -533,7 +539,7 @@ fn could_start(words: &Words, i: usize) -> bool {
         return false;
     }
     let word = words.get(i);
-    may_start_number(starters(), word)
+    may_start_number(words.in_class(i, DATE_START, starters()), word)
         || ["mid-", "early-", "late-"]
             .iter()
             .any(|prefix| word.starts_with(prefix))

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+mod classes;
 pub mod counts;
 pub mod dates;
 pub mod gazetteer;

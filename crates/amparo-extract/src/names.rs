@@ -61,6 +61,11 @@ pub struct Names {
     pub places: Vec<Mention>,
 }
 
+/// Every word of the names' word lists, with the bits of the lists it is in.
+pub(crate) fn lexicon_words() -> impl Iterator<Item = (&'static str, u32)> {
+    lexicon::words()
+}
+
 /// Finds the persons, organizations and places of `doc`.
 pub fn find_names(doc: &Doc, gazetteer: &Gazetteer) -> Names {
     Finder::new(doc, gazetteer).run()
@@ -137,7 +142,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut previous_sentence = usize::MAX;
         let mut seen_word = false;
         let mut previous_end = 0;
-        for (token, key) in doc.tokens.iter().zip(keys.iter()) {
+        for (index, (token, key)) in doc.tokens.iter().zip(keys.iter()).enumerate() {
             if token.sentence != previous_sentence {
                 seen_word = false;
                 previous_sentence = token.sentence;
@@ -154,7 +159,15 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 .get(previous_end..token.range.start)
                 .is_some_and(|gap| gap.contains(&b'\n'));
             previous_end = token.range.end;
-            let flags = if word { lexicon::flags(key) } else { 0 };
+            // The document looked the folded token up once; a key cut from it (a possessive,
+            // a straightened apostrophe) is shorter and looked up on its own.
+            let flags = if !word {
+                0
+            } else if key.len() == doc.folded(index).len() {
+                doc.classes(index) & crate::classes::NAME_BITS
+            } else {
+                lexicon::flags(key)
+            };
             toks.push(Tok {
                 range,
                 word,

@@ -471,8 +471,23 @@ pub(crate) fn scan_marks(text: &str) -> Vec<Marks> {
     let mut open: Option<(Mark, usize, usize)> = None;
     let mut newlines = 0usize;
     let bytes = text.as_bytes();
-    // Bytes only: every mark is `"`, `'`, or starts with 0xE2 (“ ” ‘ ’) or 0xC2 (« »).
-    for (at, &byte) in bytes.iter().enumerate() {
+    // Bytes only: every mark is `"`, `'`, or starts with 0xE2 (“ ” ‘ ’) or 0xC2 (« »). The
+    // search jumps from one line break or possible mark to the next; the bytes jumped over
+    // only matter after a line break, where a visible one ends the run of line breaks.
+    let mut from = 0;
+    while let Some(found_at) = bytes.get(from..).and_then(|rest| {
+        rest.iter()
+            .position(|&b| matches!(b, b'\n' | b'"' | b'\'' | 0xE2 | 0xC2))
+    }) {
+        let at = from + found_at;
+        let byte = bytes[at];
+        if newlines > 0 && bytes[from..at].iter().any(|&b| b > b' ') {
+            if newlines >= 2 {
+                open = None;
+            }
+            newlines = 0;
+        }
+        from = at + 1;
         if byte == b'\n' {
             newlines += 1;
             if open.is_some_and(|(mark, _, _)| !mark.strong()) {
@@ -693,19 +708,8 @@ impl Reader<'_, '_> {
         if token.sentence != sentence || token.kind == TokenKind::Punct {
             return None;
         }
-        let text = self.doc.token_text(token);
-        Some(
-            if text
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                Cow::Borrowed(text)
-            } else if text.is_ascii() {
-                Cow::Owned(text.to_ascii_lowercase())
-            } else {
-                Cow::Owned(fold(text))
-            },
-        )
+        // The document folded every token once (lowercase, no accents).
+        Some(Cow::Borrowed(self.doc.folded(index)))
     }
 
     /// The punctuation character of token `index` if it is punctuation in `sentence`.

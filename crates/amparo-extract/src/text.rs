@@ -75,6 +75,11 @@ pub struct Doc<'a> {
     /// `folded_ends[i]` is where token `i`'s folded form ends in `folded` (it starts where
     /// token `i - 1`'s ends).
     folded_ends: Vec<usize>,
+    /// The word lists each token's folded form is in ([`crate::classes`]), looked up once.
+    classes: Vec<u32>,
+    /// Per token, the bytes of a possessive `'s`, `’s` or `'S` at its end (0 or 2 to 4; the
+    /// folded form ends in as many), for [`Doc::folded_without_possessive`].
+    possessive: Vec<u8>,
 }
 
 impl<'a> Doc<'a> {
@@ -99,9 +104,18 @@ impl<'a> Doc<'a> {
         }
         let mut folded = String::with_capacity(text.len());
         let mut folded_ends = Vec::with_capacity(tokens.len());
+        let mut classes = Vec::with_capacity(tokens.len());
+        let mut possessive = Vec::with_capacity(tokens.len());
         for token in &tokens {
-            fold_into(&text[token.range.clone()], &mut folded);
+            let start = folded.len();
+            let raw = &text[token.range.clone()];
+            possessive.push(possessive_bytes(raw));
+            fold_into(raw, &mut folded);
             folded_ends.push(folded.len());
+            classes.push(match token.kind {
+                TokenKind::Word => crate::classes::of(&folded[start..]),
+                TokenKind::Number | TokenKind::Punct => 0,
+            });
         }
         Doc {
             text,
@@ -112,7 +126,24 @@ impl<'a> Doc<'a> {
             n_chars,
             folded,
             folded_ends,
+            classes,
+            possessive,
         }
+    }
+
+    /// The [`fold`] of token `index` without a possessive `'s` ("Tuesday's" → "tuesday"),
+    /// `""` past the end: what the date and count scanners compare.
+    pub(crate) fn folded_without_possessive(&self, index: usize) -> &str {
+        let range = self.folded_range(index);
+        let cut = self.possessive.get(index).copied().map_or(0, usize::from);
+        let end = range.end.saturating_sub(cut).max(range.start);
+        self.folded.get(range.start..end).unwrap_or("")
+    }
+
+    /// The word lists token `index`'s folded form is in, as the bits of [`crate::classes`]
+    /// (0 for a number, punctuation, a word in no list, or past the end).
+    pub(crate) fn classes(&self, index: usize) -> u32 {
+        self.classes.get(index).copied().unwrap_or(0)
     }
 
     /// The [`fold`] of token `index`'s text (`""` past the end), computed once for all
@@ -202,6 +233,20 @@ impl<'a> Doc<'a> {
             .find(|sentence| sentence.contains(&byte) || sentence.end == byte)
             .map_or("", |sentence| self.slice(sentence.clone()))
     }
+}
+
+/// The bytes of a possessive `'s`, `’s` or `'S` ending a token, when something is left
+/// before it ("Tuesday's" → 2); 0 otherwise.
+fn possessive_bytes(raw: &str) -> u8 {
+    if !raw.ends_with(['s', 'S']) {
+        return 0;
+    }
+    let stem = raw
+        .strip_suffix("'s")
+        .or_else(|| raw.strip_suffix("’s"))
+        .or_else(|| raw.strip_suffix("'S"))
+        .filter(|stem| !stem.is_empty());
+    stem.map_or(0, |stem| (raw.len() - stem.len()) as u8)
 }
 
 /// Lowercase, without accents or other combining marks, NFKC: `José PÉREZ` → `jose perez`.

@@ -14,6 +14,16 @@
 //! `sensitive` member and with [`crate::StoredVersion::sensitive_purged`] set. The evidence
 //! log's leaf of the version was computed from the plain body when it was written and is not
 //! touched.
+//!
+//! The first version of a capture received as a file (an upload, a testimony's recording, a file
+//! given by a person) has no `sensitive` member; its identifying members (`sha256`, `origin`
+//! with the file name, `note`) are moved into the sealed part instead (`types::split_body`), so
+//! that a seized database does not tell which known files are held. Captures of web pages keep
+//! them in clear.
+//!
+//! The same sealer also seals the evidence log's commitment salts (under the installation's
+//! `log-salts` data key, bound to the leaf's index) and the users' TOTP secrets (under the
+//! `secrets` data key, bound to the user's id).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -25,7 +35,12 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::keys::{DataKey, InstallationKey};
+use crate::log::{SALTS_LEN, Salts};
 use crate::{SENSITIVE_PURPOSE, StoreError, StoredVersion, WrappedKeyRow};
+
+/// What a sealed TOTP secret starts with, to tell it from a secret stored in clear before
+/// secrets were sealed.
+const SEALED_SECRET_PREFIX: &[u8] = b"\xffamparo-secret-v1\0";
 
 /// Seals and opens sensitive members for a backend, once the keyring is unlocked.
 pub struct FieldSealer {
@@ -33,6 +48,10 @@ pub struct FieldSealer {
     /// The keyring generation whose installation key wraps new data keys.
     pub(crate) generation: u64,
     cache: Mutex<HashMap<String, DataKey>>,
+    /// Seals the evidence log's commitment salts.
+    salts_key: DataKey,
+    /// Seals small secrets kept in the database (TOTP secrets).
+    secrets_key: DataKey,
 }
 
 impl std::fmt::Debug for FieldSealer {
@@ -53,12 +72,78 @@ fn context(kind: RecordKind, id: Uuid, version: u32) -> Vec<u8> {
     format!("amparo sensitive v1\0{}\0{id}\0{version}", kind.as_str()).into_bytes()
 }
 
+fn salts_context(index: u64) -> Vec<u8> {
+    let mut context = b"amparo log salts v1\0".to_vec();
+    context.extend_from_slice(&index.to_be_bytes());
+    context
+}
+
+fn secret_context(user_id: Uuid) -> Vec<u8> {
+    format!("amparo totp secret v1\0{user_id}").into_bytes()
+}
+
 impl FieldSealer {
-    pub(crate) fn new(key: InstallationKey, generation: u64) -> Self {
+    pub(crate) fn new(
+        key: InstallationKey,
+        generation: u64,
+        salts_key: DataKey,
+        secrets_key: DataKey,
+    ) -> Self {
         Self {
             key,
             generation,
             cache: Mutex::default(),
+            salts_key,
+            secrets_key,
+        }
+    }
+
+    /// The stored form of the salts of leaf `index`: sealed under the `log-salts` key, bound to
+    /// the leaf's index (never [`SALTS_LEN`] bytes long, the length of salts stored in clear).
+    /// An altered leaf still opens its salts, so that `log check` reports which commitment no
+    /// longer opens.
+    pub(crate) fn seal_salts(&self, index: u64, salts: &[u8; SALTS_LEN]) -> Vec<u8> {
+        self.salts_key.seal(&salts_context(index), salts)
+    }
+
+    /// Opens salts sealed by [`FieldSealer::seal_salts`] for leaf `index`.
+    pub(crate) fn open_salts(&self, index: u64, stored: &[u8]) -> Result<Salts, StoreError> {
+        let plain = self
+            .salts_key
+            .open(&salts_context(index), stored)
+            .map_err(|_| {
+                StoreError::Corrupt(format!("the sealed salts of log leaf {index} do not open"))
+            })?;
+        Salts::from_bytes(&plain).ok_or_else(|| {
+            StoreError::Corrupt(format!("sealed log salts of {} bytes", plain.len()))
+        })
+    }
+
+    /// The stored form of a user's TOTP secret: sealed under the `secrets` key, bound to the user.
+    pub(crate) fn seal_secret(&self, user_id: Uuid, secret: &[u8]) -> Vec<u8> {
+        let mut stored = SEALED_SECRET_PREFIX.to_vec();
+        stored.extend_from_slice(&self.secrets_key.seal(&secret_context(user_id), secret));
+        stored
+    }
+
+    /// Opens a stored TOTP secret; one stored in clear (before secrets were sealed) is returned
+    /// as it is.
+    pub(crate) fn open_secret(
+        &self,
+        user_id: Uuid,
+        stored: Vec<u8>,
+    ) -> Result<Vec<u8>, StoreError> {
+        match stored.strip_prefix(SEALED_SECRET_PREFIX) {
+            Some(sealed) => self
+                .secrets_key
+                .open(&secret_context(user_id), sealed)
+                .map(|plain| plain.to_vec())
+                .map_err(|_| {
+                    StoreError::Corrupt(format!(
+                        "the second factor of user {user_id} does not open"
+                    ))
+                }),
+            None => Ok(stored),
         }
     }
 
@@ -159,7 +244,8 @@ impl FieldSealer {
                 StoreError::Corrupt(format!("sealed sensitive fields: {error}"))
             })?;
             if let serde_json::Value::Object(map) = &mut version.body {
-                map.insert("sensitive".to_owned(), value);
+                map.remove("sensitive");
+                crate::types::restore_sensitive(version.kind, map, value);
             }
         }
         Ok(())
@@ -171,6 +257,14 @@ impl FieldSealer {
             cache.remove(key_id);
         }
     }
+}
+
+/// Whether a stored `sensitive` object is a sealed envelope.
+pub(crate) fn is_envelope_map(envelope: &serde_json::Map<String, serde_json::Value>) -> bool {
+    envelope.len() == 3
+        && envelope.get("sealed").and_then(|v| v.as_u64()) == Some(1)
+        && envelope.get("key").is_some_and(|v| v.is_string())
+        && envelope.get("data").is_some_and(|v| v.is_string())
 }
 
 /// The data key id and sealed data of a version whose `sensitive` member is an envelope.

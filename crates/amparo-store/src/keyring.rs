@@ -3,7 +3,8 @@
 //! opened the check value.
 //!
 //! A few data keys exist once per installation and are named by their purpose
-//! ([`BLOB_KEY`], [`BLOB_NAME_KEY`], [`LOG_SIGNING_KEY`]); others are made one per sealed value and
+//! ([`BLOB_KEY`], [`BLOB_NAME_KEY`], [`LOG_SIGNING_KEY`], [`LOG_SALTS_KEY`], [`SECRETS_KEY`]);
+//! others are made one per sealed value and
 //! named by a random id, so that destroying one (a purge) makes exactly that value unreadable.
 
 use std::collections::HashMap;
@@ -20,10 +21,24 @@ pub const BLOB_KEY: &str = "blob";
 pub const BLOB_NAME_KEY: &str = "blob-name";
 /// The data key that is the evidence log's Ed25519 signing seed (the former `log.key`).
 pub const LOG_SIGNING_KEY: &str = "log-signing";
+/// The data key that seals the evidence log's commitment salts.
+pub const LOG_SALTS_KEY: &str = "log-salts";
+/// The data key that seals small secrets kept in the database (users' TOTP secrets).
+pub const SECRETS_KEY: &str = "secrets";
 /// The purpose of a data key that seals one record version's sensitive fields.
 pub const SENSITIVE_PURPOSE: &str = "sensitive";
 
-const SINGLETONS: [&str; 3] = [BLOB_KEY, BLOB_NAME_KEY, LOG_SIGNING_KEY];
+const SINGLETONS: [&str; 5] = [
+    BLOB_KEY,
+    BLOB_NAME_KEY,
+    LOG_SIGNING_KEY,
+    LOG_SALTS_KEY,
+    SECRETS_KEY,
+];
+
+/// The per-installation keys the store's sealer holds; an installation made before they existed
+/// gets them when its keyring is next unlocked.
+const SEALER_KEYS: [&str; 2] = [LOG_SALTS_KEY, SECRETS_KEY];
 
 /// Where the installation key comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +208,8 @@ impl Keyring {
 
     /// Opens the installation's keyring with `key`. A key that does not open the check value
     /// gives [`KeyError::WrongPassphrase`] or [`KeyError::WrongKeyFile`], and nothing is written.
+    /// The keys the store's sealer needs are unwrapped (and made, for an installation created
+    /// before they existed).
     pub async fn unlock(store: Arc<dyn Store>, key: InstallationKey) -> Result<Self, StoreError> {
         let row = store
             .keyring()
@@ -201,22 +218,63 @@ impl Keyring {
         if !key.opens(&row.check_value) {
             return Err(StoreError::Key(row.source.wrong_key()));
         }
-        Ok(Self {
+        let keyring = Self {
             store,
             key,
             row,
             cache: Mutex::default(),
-        })
+        };
+        for purpose in SEALER_KEYS {
+            keyring.ensure_installation_key(purpose).await?;
+        }
+        Ok(keyring)
+    }
+
+    /// Unwraps the per-installation key `purpose`, making and storing it if it is missing.
+    async fn ensure_installation_key(&self, purpose: &str) -> Result<(), StoreError> {
+        if self.store.data_key(purpose).await?.is_none() {
+            let data_key = DataKey::generate();
+            let row = WrappedKeyRow {
+                id: purpose.to_owned(),
+                purpose: purpose.to_owned(),
+                wrapped: Some(self.key.wrap(purpose, purpose, &data_key)),
+                created_at: OffsetDateTime::now_utc(),
+                destroyed_at: None,
+            };
+            match self
+                .store
+                .add_data_keys(self.row.generation, std::slice::from_ref(&row))
+                .await
+            {
+                // Another process made it first: use theirs.
+                Ok(()) | Err(StoreError::Duplicate(_)) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.data_key(purpose).await.map(drop)
     }
 
     /// Makes the store seal sensitive fields under new data keys wrapped by this keyring's
-    /// installation key, and open them on read.
-    pub fn seal_fields(&self) {
+    /// installation key, and open them on read; and seal the evidence log's commitment salts
+    /// and the users' TOTP secrets under the installation's `log-salts` and `secrets` keys.
+    pub fn seal_fields(&self) -> Result<(), StoreError> {
+        let key = |purpose: &str| {
+            self.cache
+                .lock()
+                .ok()
+                .and_then(|cache| cache.get(purpose).cloned())
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("the installation's {purpose} key is not unlocked"))
+                })
+        };
         self.store
             .seal_fields_with(Arc::new(crate::FieldSealer::new(
                 self.key.clone(),
                 self.row.generation,
+                key(LOG_SALTS_KEY)?,
+                key(SECRETS_KEY)?,
             )));
+        Ok(())
     }
 
     /// The installation key this keyring was opened with: backups are sealed under it, and
@@ -231,7 +289,7 @@ impl Keyring {
     }
 
     /// The per-installation data key named `purpose` ([`BLOB_KEY`], [`BLOB_NAME_KEY`],
-    /// [`LOG_SIGNING_KEY`]).
+    /// [`LOG_SIGNING_KEY`], [`LOG_SALTS_KEY`], [`SECRETS_KEY`]).
     pub async fn installation_data_key(&self, purpose: &str) -> Result<DataKey, StoreError> {
         self.data_key(purpose).await
     }

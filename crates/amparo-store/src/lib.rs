@@ -28,8 +28,8 @@ pub use feeds::{
 };
 pub use fields::FieldSealer;
 pub use keyring::{
-    BLOB_KEY, BLOB_NAME_KEY, KeySource, Keyring, KeyringRow, KeyringStatus, LOG_SIGNING_KEY,
-    SENSITIVE_PURPOSE, WrappedKeyRow,
+    BLOB_KEY, BLOB_NAME_KEY, KeySource, Keyring, KeyringRow, KeyringStatus, LOG_SALTS_KEY,
+    LOG_SIGNING_KEY, SECRETS_KEY, SENSITIVE_PURPOSE, WrappedKeyRow,
 };
 pub use keys::{DataKey, InstallationKey, KdfParams, KeyError};
 pub use log::{
@@ -48,6 +48,21 @@ use amparo_tlog::{Hash, ProofError, TiledSource, TreeState};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// Changes committed through any store of this process: record writes, and destroyed data keys
+/// (which change what a sensitive field reads back as).
+static LOCAL_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many changes this process has committed to any store so far. Derived views compare it
+/// with the value they were built at to see at once, without asking the database, that this
+/// process changed something; other processes' changes are only seen by reading the outbox.
+pub fn local_writes() -> u64 {
+    LOCAL_WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+fn note_local_write() {
+    LOCAL_WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
 
 /// Versioned records with an outbox of changes.
 ///

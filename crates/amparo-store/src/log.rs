@@ -15,7 +15,7 @@ use rand::RngCore;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::StoreError;
+use crate::{FieldSealer, StoreError};
 
 /// The length of the three salts of one leaf, stored together.
 pub const SALTS_LEN: usize = 3 * SALT_LEN;
@@ -312,7 +312,34 @@ pub(crate) fn stored_record(
     }
 }
 
-pub(crate) fn stored_salts(bytes: &[u8]) -> Result<Salts, StoreError> {
-    Salts::from_bytes(bytes)
-        .ok_or_else(|| StoreError::Corrupt(format!("log salts of {} bytes", bytes.len())))
+/// The `salts` column of a leaf to store: sealed when the keyring is unlocked, in clear (the
+/// [`SALTS_LEN`] bytes) otherwise.
+pub(crate) fn salts_column(
+    index: u64,
+    leaf: &PendingLeaf,
+    sealer: Option<&FieldSealer>,
+) -> Vec<u8> {
+    match sealer {
+        Some(sealer) => sealer.seal_salts(index, &leaf.salts),
+        None => leaf.salts.to_vec(),
+    }
+}
+
+/// Reads a stored leaf's salts: in clear (written before salts were sealed, or without a
+/// keyring), or sealed, which needs the unlocked keyring.
+pub(crate) fn stored_salts(
+    bytes: &[u8],
+    index: u64,
+    sealer: Option<&FieldSealer>,
+) -> Result<Salts, StoreError> {
+    if bytes.len() == SALTS_LEN {
+        return Salts::from_bytes(bytes)
+            .ok_or_else(|| StoreError::Corrupt(format!("log salts of {} bytes", bytes.len())));
+    }
+    match sealer {
+        Some(sealer) => sealer.open_salts(index, bytes),
+        None => Err(StoreError::Corrupt(
+            "the evidence log's salts are sealed and the keyring is not unlocked".to_owned(),
+        )),
+    }
 }

@@ -17,7 +17,9 @@ use crate::feeds::{
     ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
 };
 use crate::fields::{SealerSlot, sealer_of};
-use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
+use crate::log::{
+    LogCache, PendingLeaf, salts_column, stored_hash, stored_record, stored_salts, tile_hashes,
+};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
     to_micros,
@@ -115,7 +117,13 @@ impl PostgresStore {
             for row in &rows {
                 pending.push(PendingLeaf::for_stored(&version_from_row(row)?));
             }
-            let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+            let state = append_leaves(
+                &mut transaction,
+                &self.log,
+                &pending,
+                sealer_of(&self.fields).as_deref(),
+            )
+            .await?;
             transaction.commit().await?;
             self.log.set(state);
         }
@@ -191,6 +199,7 @@ async fn append_leaves(
     connection: &mut PgConnection,
     cache: &LogCache,
     pending: &[PendingLeaf],
+    sealer: Option<&crate::FieldSealer>,
 ) -> Result<Arc<TreeState>, StoreError> {
     let size = stored_log_size(connection).await?;
     let mut state = match cache.get() {
@@ -210,7 +219,7 @@ async fn append_leaves(
             let record = leaf.record;
             row.push_bind((first + offset as u64) as i64)
                 .push_bind(leaf.leaf.to_vec())
-                .push_bind(leaf.salts.to_vec())
+                .push_bind(salts_column(first + offset as u64, leaf, sealer))
                 .push_bind(record.map(|(kind, _, _)| kind.as_str()))
                 .push_bind(record.map(|(_, id, _)| id.to_string()))
                 .push_bind(record.map(|(_, _, version)| version as i32));
@@ -236,11 +245,15 @@ async fn append_leaves(
     Ok(state)
 }
 
-fn log_entry_from_row(row: &PgRow) -> Result<LogEntry, StoreError> {
+fn log_entry_from_row(
+    row: &PgRow,
+    sealer: Option<&crate::FieldSealer>,
+) -> Result<LogEntry, StoreError> {
+    let index = row.try_get::<i64, _>("idx")? as u64;
     Ok(LogEntry {
-        index: row.try_get::<i64, _>("idx")? as u64,
+        index,
         leaf: row.try_get("leaf")?,
-        salts: stored_salts(row.try_get("salts")?)?,
+        salts: stored_salts(row.try_get("salts")?, index, sealer)?,
         record: stored_record(
             row.try_get("record_kind")?,
             row.try_get("record_id")?,
@@ -260,13 +273,14 @@ fn checkpoint_from_row(row: &PgRow) -> Result<StoredCheckpoint, StoreError> {
 
 fn version_from_row(row: &PgRow) -> Result<StoredVersion, StoreError> {
     let version: i32 = row.try_get("version")?;
+    let kind = parse_kind(row.try_get("kind")?)?;
     Ok(StoredVersion {
-        kind: parse_kind(row.try_get("kind")?)?,
+        kind,
         id: parse_id(row.try_get("id")?)?,
         version: u32::try_from(version)
             .map_err(|_| StoreError::Corrupt(format!("version {version}")))?,
         deleted: row.try_get("deleted")?,
-        body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
+        body: join_body(kind, row.try_get("body")?, row.try_get("sensitive")?)?,
         actor: row.try_get("actor")?,
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
         sensitive_purged: false,
@@ -395,7 +409,7 @@ impl Store for PostgresStore {
                 id: change.id,
                 version,
                 deleted,
-                body: join_body(public.as_deref(), sensitive.as_deref())?,
+                body: join_body(change.kind, public.as_deref(), sensitive.as_deref())?,
                 actor: change.actor.clone(),
                 recorded_at: from_micros(recorded_at)?,
                 sensitive_purged: false,
@@ -411,8 +425,15 @@ impl Store for PostgresStore {
             )
             .await?;
         }
-        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+        let state = append_leaves(
+            &mut transaction,
+            &self.log,
+            &pending,
+            sealer_of(&self.fields).as_deref(),
+        )
+        .await?;
         transaction.commit().await?;
+        crate::note_local_write();
         self.log.set(state);
         Ok(written)
     }
@@ -738,7 +759,9 @@ impl Store for PostgresStore {
     }
 
     async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
-        crate::postgres_keys::destroy_data_key(&self.pool, id, at).await
+        crate::postgres_keys::destroy_data_key(&self.pool, id, at)
+            .await
+            .inspect(|_| crate::note_local_write())
     }
 
     fn seal_fields_with(&self, sealer: std::sync::Arc<crate::FieldSealer>) {
@@ -754,7 +777,9 @@ impl Store for PostgresStore {
         version: u32,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        crate::postgres_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields).await
+        crate::postgres_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields)
+            .await
+            .inspect(|_| crate::note_local_write())
     }
 
     async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
@@ -1098,7 +1123,13 @@ impl Store for PostgresStore {
         let pending: Vec<PendingLeaf> = entries.iter().map(PendingLeaf::from_append).collect();
         let mut transaction = self.pool.begin().await?;
         sqlx::query(WRITE_LOCK).execute(&mut *transaction).await?;
-        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+        let state = append_leaves(
+            &mut transaction,
+            &self.log,
+            &pending,
+            sealer_of(&self.fields).as_deref(),
+        )
+        .await?;
         transaction.commit().await?;
         let first = state.size() - pending.len() as u64;
         self.log.set(state);
@@ -1119,7 +1150,10 @@ impl Store for PostgresStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(log_entry_from_row).collect()
+        let sealer = sealer_of(&self.fields);
+        rows.iter()
+            .map(|row| log_entry_from_row(row, sealer.as_deref()))
+            .collect()
     }
 
     async fn log_entry_for_version(
@@ -1137,7 +1171,10 @@ impl Store for PostgresStore {
         .bind(i32::try_from(version).unwrap_or(i32::MAX))
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(log_entry_from_row).transpose()
+        let sealer = sealer_of(&self.fields);
+        row.as_ref()
+            .map(|row| log_entry_from_row(row, sealer.as_deref()))
+            .transpose()
     }
 
     async fn log_tile(&self, index: u64) -> Result<Option<Vec<Hash>>, StoreError> {
@@ -1209,10 +1246,15 @@ impl Store for PostgresStore {
         .bind(user_id.to_string())
         .fetch_optional(&self.pool)
         .await?;
+        let sealer = sealer_of(&self.fields);
         row.map(|row| {
+            let secret: Vec<u8> = row.try_get("secret")?;
             Ok(SecondFactorRow {
                 user_id,
-                secret: row.try_get("secret")?,
+                secret: match &sealer {
+                    Some(sealer) => sealer.open_secret(user_id, secret)?,
+                    None => secret,
+                },
                 created_at: from_micros(row.try_get("created_at")?)?,
                 confirmed_at: optional_micros(row.try_get("confirmed_at")?)?,
                 last_step: row.try_get("last_step")?,
@@ -1236,7 +1278,10 @@ impl Store for PostgresStore {
                  last_step = excluded.last_step",
         )
         .bind(&user_id)
-        .bind(&row.secret)
+        .bind(match sealer_of(&self.fields) {
+            Some(sealer) => sealer.seal_secret(row.user_id, &row.secret),
+            None => row.secret.clone(),
+        })
         .bind(to_micros(row.created_at))
         .bind(row.confirmed_at.map(to_micros))
         .bind(row.last_step)

@@ -20,7 +20,9 @@ use crate::feeds::{
     ids_json, job_from_row, sort_leased_feeds, sort_leased_jobs, stored_count, strings_json,
 };
 use crate::fields::{SealerSlot, sealer_of};
-use crate::log::{LogCache, PendingLeaf, stored_hash, stored_record, stored_salts, tile_hashes};
+use crate::log::{
+    LogCache, PendingLeaf, salts_column, stored_hash, stored_record, stored_salts, tile_hashes,
+};
 use crate::types::{
     from_micros, join_body, optional_micros, parse_id, parse_kind, references_of, split_body,
     to_micros,
@@ -124,7 +126,13 @@ impl SqliteStore {
             for row in &rows {
                 pending.push(PendingLeaf::for_stored(&version_from_row(row)?));
             }
-            let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+            let state = append_leaves(
+                &mut transaction,
+                &self.log,
+                &pending,
+                sealer_of(&self.fields).as_deref(),
+            )
+            .await?;
             transaction.commit().await?;
             self.log.set(state);
         }
@@ -261,6 +269,7 @@ async fn append_leaves(
     connection: &mut SqliteConnection,
     cache: &LogCache,
     pending: &[PendingLeaf],
+    sealer: Option<&crate::FieldSealer>,
 ) -> Result<Arc<TreeState>, StoreError> {
     let size = stored_log_size(connection).await?;
     let mut state = match cache.get() {
@@ -280,7 +289,7 @@ async fn append_leaves(
             let record = leaf.record;
             row.push_bind((first + offset as u64) as i64)
                 .push_bind(leaf.leaf.to_vec())
-                .push_bind(leaf.salts.to_vec())
+                .push_bind(salts_column(first + offset as u64, leaf, sealer))
                 .push_bind(record.map(|(kind, _, _)| kind.as_str()))
                 .push_bind(record.map(|(_, id, _)| id.to_string()))
                 .push_bind(record.map(|(_, _, version)| i64::from(version)));
@@ -306,11 +315,15 @@ async fn append_leaves(
     Ok(state)
 }
 
-fn log_entry_from_row(row: &SqliteRow) -> Result<LogEntry, StoreError> {
+fn log_entry_from_row(
+    row: &SqliteRow,
+    sealer: Option<&crate::FieldSealer>,
+) -> Result<LogEntry, StoreError> {
+    let index = row.try_get::<i64, _>("idx")? as u64;
     Ok(LogEntry {
-        index: row.try_get::<i64, _>("idx")? as u64,
+        index,
         leaf: row.try_get("leaf")?,
-        salts: stored_salts(row.try_get("salts")?)?,
+        salts: stored_salts(row.try_get("salts")?, index, sealer)?,
         record: stored_record(
             row.try_get("record_kind")?,
             row.try_get("record_id")?,
@@ -329,13 +342,14 @@ fn checkpoint_from_row(row: &SqliteRow) -> Result<StoredCheckpoint, StoreError> 
 
 fn version_from_row(row: &SqliteRow) -> Result<StoredVersion, StoreError> {
     let version: i64 = row.try_get("version")?;
+    let kind = parse_kind(row.try_get("kind")?)?;
     Ok(StoredVersion {
-        kind: parse_kind(row.try_get("kind")?)?,
+        kind,
         id: parse_id(row.try_get("id")?)?,
         version: u32::try_from(version)
             .map_err(|_| StoreError::Corrupt(format!("version {version}")))?,
         deleted: row.try_get("deleted")?,
-        body: join_body(row.try_get("body")?, row.try_get("sensitive")?)?,
+        body: join_body(kind, row.try_get("body")?, row.try_get("sensitive")?)?,
         actor: row.try_get("actor")?,
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
         sensitive_purged: false,
@@ -520,7 +534,11 @@ impl Store for SqliteStore {
                 id: row.change.id,
                 version: row.version,
                 deleted: row.deleted,
-                body: join_body(row.public.as_deref(), row.sensitive.as_deref())?,
+                body: join_body(
+                    row.change.kind,
+                    row.public.as_deref(),
+                    row.sensitive.as_deref(),
+                )?,
                 actor: row.change.actor.clone(),
                 recorded_at: from_micros(row.recorded_at)?,
                 sensitive_purged: false,
@@ -528,8 +546,15 @@ impl Store for SqliteStore {
             pending.push(PendingLeaf::for_stored(&stored));
             written.push(stored);
         }
-        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+        let state = append_leaves(
+            &mut transaction,
+            &self.log,
+            &pending,
+            sealer_of(&self.fields).as_deref(),
+        )
+        .await?;
         transaction.commit().await?;
+        crate::note_local_write();
         self.log.set(state);
         Ok(written)
     }
@@ -851,7 +876,9 @@ impl Store for SqliteStore {
     }
 
     async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
-        crate::sqlite_keys::destroy_data_key(&self.pool, id, at).await
+        crate::sqlite_keys::destroy_data_key(&self.pool, id, at)
+            .await
+            .inspect(|_| crate::note_local_write())
     }
 
     fn seal_fields_with(&self, sealer: std::sync::Arc<crate::FieldSealer>) {
@@ -867,7 +894,9 @@ impl Store for SqliteStore {
         version: u32,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        crate::sqlite_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields).await
+        crate::sqlite_keys::purge_sensitive(&self.pool, kind, id, version, at, &self.fields)
+            .await
+            .inspect(|_| crate::note_local_write())
     }
 
     async fn add_feed(&self, feed: &FeedRow) -> Result<(), StoreError> {
@@ -1239,7 +1268,13 @@ impl Store for SqliteStore {
     async fn append_log(&self, entries: &[LogAppend]) -> Result<u64, StoreError> {
         let pending: Vec<PendingLeaf> = entries.iter().map(PendingLeaf::from_append).collect();
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let state = append_leaves(&mut transaction, &self.log, &pending).await?;
+        let state = append_leaves(
+            &mut transaction,
+            &self.log,
+            &pending,
+            sealer_of(&self.fields).as_deref(),
+        )
+        .await?;
         transaction.commit().await?;
         let first = state.size() - pending.len() as u64;
         self.log.set(state);
@@ -1260,7 +1295,10 @@ impl Store for SqliteStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(log_entry_from_row).collect()
+        let sealer = sealer_of(&self.fields);
+        rows.iter()
+            .map(|row| log_entry_from_row(row, sealer.as_deref()))
+            .collect()
     }
 
     async fn log_entry_for_version(
@@ -1278,7 +1316,10 @@ impl Store for SqliteStore {
         .bind(i64::from(version))
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(log_entry_from_row).transpose()
+        let sealer = sealer_of(&self.fields);
+        row.as_ref()
+            .map(|row| log_entry_from_row(row, sealer.as_deref()))
+            .transpose()
     }
 
     async fn log_tile(&self, index: u64) -> Result<Option<Vec<Hash>>, StoreError> {
@@ -1363,10 +1404,15 @@ impl Store for SqliteStore {
         .bind(user_id.to_string())
         .fetch_optional(&self.pool)
         .await?;
+        let sealer = sealer_of(&self.fields);
         row.map(|row| {
+            let secret: Vec<u8> = row.try_get("secret")?;
             Ok(SecondFactorRow {
                 user_id,
-                secret: row.try_get("secret")?,
+                secret: match &sealer {
+                    Some(sealer) => sealer.open_secret(user_id, secret)?,
+                    None => secret,
+                },
                 created_at: from_micros(row.try_get("created_at")?)?,
                 confirmed_at: optional_micros(row.try_get("confirmed_at")?)?,
                 last_step: row.try_get("last_step")?,
@@ -1390,7 +1436,10 @@ impl Store for SqliteStore {
                  last_step = excluded.last_step",
         )
         .bind(&user_id)
-        .bind(&row.secret)
+        .bind(match sealer_of(&self.fields) {
+            Some(sealer) => sealer.seal_secret(row.user_id, &row.secret),
+            None => row.secret.clone(),
+        })
         .bind(to_micros(row.created_at))
         .bind(row.confirmed_at.map(to_micros))
         .bind(row.last_step)

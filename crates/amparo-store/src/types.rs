@@ -122,7 +122,8 @@ pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, StoreError> {
         .map_err(|error| StoreError::Corrupt(format!("time {micros}: {error}")))
 }
 
-/// Splits a body into its public part and its `sensitive` member.
+/// Splits a body into its public part and its sensitive part: the `sensitive` member, or for a
+/// capture received as a file its [`CAPTURE_SEALED_MEMBERS`].
 pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<String>), StoreError> {
     let Some(body) = &change.body else {
         return Ok((None, None));
@@ -134,7 +135,15 @@ pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<Stri
         });
     };
     let mut public = map.clone();
-    let sensitive = public.remove("sensitive");
+    let sensitive = if change.kind == RecordKind::Capture && is_received_file(&public) {
+        let sealed: serde_json::Map<String, serde_json::Value> = CAPTURE_SEALED_MEMBERS
+            .iter()
+            .filter_map(|member| Some(((*member).to_owned(), public.remove(*member)?)))
+            .collect();
+        Some(serde_json::Value::Object(sealed))
+    } else {
+        public.remove("sensitive")
+    };
     let public = serde_json::Value::Object(public).to_string();
     let sensitive = sensitive
         .filter(|value| !value.is_null())
@@ -142,8 +151,42 @@ pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<Stri
     Ok((Some(public), sensitive))
 }
 
-/// Joins the stored parts of a body back together.
+/// The members of a capture received as a file that are kept with its sealed part: what would
+/// tell which known file is held (its plain SHA-256, its file name) and the note about it.
+pub(crate) const CAPTURE_SEALED_MEMBERS: [&str; 3] = ["sha256", "origin", "note"];
+
+/// Whether a capture's body says its bytes were received as a file (an upload, a testimony's
+/// recording, a file given by a person) rather than fetched from a public URL.
+fn is_received_file(body: &serde_json::Map<String, serde_json::Value>) -> bool {
+    body.get("origin")
+        .and_then(|origin| origin.get("kind"))
+        .and_then(|kind| kind.as_str())
+        == Some("file")
+}
+
+/// Puts an opened sensitive part back into a body: the `sensitive` member of most kinds, the
+/// sealed members of a capture received as a file.
+pub(crate) fn restore_sensitive(
+    kind: RecordKind,
+    body: &mut serde_json::Map<String, serde_json::Value>,
+    sensitive: serde_json::Value,
+) {
+    match sensitive {
+        serde_json::Value::Object(members)
+            if kind == RecordKind::Capture && !crate::fields::is_envelope_map(&members) =>
+        {
+            body.extend(members);
+        }
+        sensitive => {
+            body.insert("sensitive".to_owned(), sensitive);
+        }
+    }
+}
+
+/// Joins the stored parts of a body back together (a sealed part stays an envelope under
+/// `sensitive` until the sealer opens it).
 pub(crate) fn join_body(
+    kind: RecordKind,
     public: Option<&str>,
     sensitive: Option<&str>,
 ) -> Result<serde_json::Value, StoreError> {
@@ -155,7 +198,7 @@ pub(crate) fn join_body(
     if let (Some(sensitive), serde_json::Value::Object(map)) = (sensitive, &mut value) {
         let sensitive: serde_json::Value = serde_json::from_str(sensitive)
             .map_err(|error| StoreError::Corrupt(format!("sensitive body: {error}")))?;
-        map.insert("sensitive".to_owned(), sensitive);
+        restore_sensitive(kind, map, sensitive);
     }
     Ok(value)
 }

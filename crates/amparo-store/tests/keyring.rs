@@ -187,7 +187,9 @@ where
         vec![
             ("blob".to_owned(), 1, 0),
             ("blob-name".to_owned(), 1, 0),
+            ("log-salts".to_owned(), 1, 0),
             ("log-signing".to_owned(), 1, 0),
+            ("secrets".to_owned(), 1, 0),
             ("sensitive".to_owned(), 1, 1),
         ]
     );
@@ -224,8 +226,8 @@ where
         .rotate(new_key, KeySource::Passphrase(params.clone()), NOW)
         .await?;
     assert_eq!(
-        count, 4,
-        "blob, blob-name, log-signing and one sensitive key"
+        count, 6,
+        "blob, blob-name, log-signing, log-salts, secrets and one sensitive key"
     );
     assert_eq!(rotated.status().await?.generation, 2);
 
@@ -325,7 +327,7 @@ where
         NOW,
     )
     .await?;
-    keyring.seal_fields();
+    keyring.seal_fields()?;
     let id = uuid::Uuid::now_v7();
     let written = store
         .write(&[person_change(id, 0, &format!("{MARKER} one"))])

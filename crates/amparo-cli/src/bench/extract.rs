@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, Month};
 
 use super::data::Rng;
+use super::stats::{peak_rss_mb, percentile_ms, ratio, round1, round3};
 
 /// Documents of about 5 KB read per second on one core.
 const TARGET_DOCS_PER_S: f64 = 2_000.0;
@@ -996,47 +997,6 @@ fn article(index: u64, cast: &Cast) -> Article {
         language,
         published,
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measuring
-
-/// Nearest-rank percentile of sorted durations, in milliseconds.
-fn percentile_ms(sorted: &[Duration], percentile: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((percentile / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1e3
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
-}
-
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}
-
-fn ratio(value: f64, baseline: f64) -> f64 {
-    if baseline > 0.0 {
-        round3(value / baseline)
-    } else {
-        0.0
-    }
-}
-
-/// The process's peak resident set so far (`VmHWM`), in MB; `None` where /proc is missing.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    Some(round1(kb / 1024.0))
 }
 
 /// Mentions found, by type, over all articles.

@@ -42,6 +42,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::data::Rng;
 use super::news;
+use super::stats::{peak_rss_mb, percentile_ms, ratio, round1, round3};
 
 /// MB of HTML per second and core the budget asks for (parse + main text + language +
 /// fingerprints).
@@ -73,31 +74,6 @@ pub struct IngestOptions {
     pub keep: Option<PathBuf>,
 }
 
-/// Nearest-rank percentile of sorted durations, in milliseconds.
-fn percentile_ms(sorted: &[Duration], percentile: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((percentile / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1e3
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
-}
-
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}
-
-fn ratio(value: f64, baseline: f64) -> f64 {
-    if baseline > 0.0 {
-        round3(value / baseline)
-    } else {
-        0.0
-    }
-}
-
 /// p50/p95/p99/max of durations, in milliseconds.
 fn latency_json(times: &mut [Duration]) -> Value {
     times.sort();
@@ -109,28 +85,38 @@ fn latency_json(times: &mut [Duration]) -> Value {
     })
 }
 
-/// The process's peak resident set so far (`VmHWM`), in MB; `None` where /proc is missing.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    Some(round1(kb / 1024.0))
-}
-
-/// CPU time this process has used so far (user and system, all threads), in seconds; `None`
-/// where /proc is missing. Linux reports it in ticks of 1/100 s.
-fn cpu_seconds() -> Option<f64> {
+/// CPU time this process has used so far (all threads), in seconds: in user space and in the
+/// kernel on its behalf; `None` where /proc is missing. Linux reports it in ticks of 1/100 s.
+fn cpu_seconds() -> Option<Cpu> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name, which is in parentheses and may contain spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let user: f64 = fields.get(11)?.parse().ok()?;
     let system: f64 = fields.get(12)?.parse().ok()?;
-    Some((user + system) / 100.0)
+    Some(Cpu {
+        user: user / 100.0,
+        system: system / 100.0,
+    })
+}
+
+/// CPU seconds in user space and in the kernel.
+#[derive(Clone, Copy)]
+struct Cpu {
+    user: f64,
+    system: f64,
+}
+
+impl Cpu {
+    fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            user: self.user - before.user,
+            system: self.system - before.system,
+        }
+    }
+
+    fn total(self) -> f64 {
+        self.user + self.system
+    }
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -504,7 +490,7 @@ struct PersistedResult {
     feed_bytes: u64,
     page_bytes: u64,
     seconds: f64,
-    cpu_seconds: Option<f64>,
+    cpu_seconds: Option<Cpu>,
     feeds_seconds: f64,
     batch_times: Vec<Duration>,
     batch_pages: Vec<u64>,
@@ -685,7 +671,7 @@ async fn persisted_phase(
     let wall = started.elapsed();
     let cpu = cpu_before
         .zip(cpu_seconds())
-        .map(|(before, after)| after - before);
+        .map(|(before, after)| after.since(before));
     let requests = site.requests.load(Ordering::Relaxed) - requests_before;
     server.abort();
     // Removed only now: deleting thousands of files just before the poll slows the file
@@ -889,8 +875,12 @@ pub async fn ingest(options: &IngestOptions) -> anyhow::Result<()> {
             "concurrency": persisted.concurrency,
             "seconds": round3(persisted.seconds),
             "items_per_s": round1(persisted_per_s),
-            "cpu_seconds": persisted.cpu_seconds.map(round3),
-            "cpu_cores_busy": persisted.cpu_seconds.map(|cpu| round3(cpu / persisted.seconds)),
+            "cpu_seconds": persisted.cpu_seconds.map(|cpu| round3(cpu.total())),
+            // Kernel time: file creation and fsync. It grows for a minute or more after many
+            // files were deleted (ext4 skips recently freed inodes), for instance right after an
+            // earlier run of this benchmark removed its temporary installation.
+            "cpu_system_seconds": persisted.cpu_seconds.map(|cpu| round3(cpu.system)),
+            "cpu_cores_busy": persisted.cpu_seconds.map(|cpu| round3(cpu.total() / persisted.seconds)),
             "feeds_polled_seconds": round3(persisted.feeds_seconds),
             "page_batches": persisted.batch_pages.len(),
             "pages_per_batch_max": persisted.batch_pages.iter().max().copied().unwrap_or(0),
@@ -972,11 +962,15 @@ pub async fn ingest(options: &IngestOptions) -> anyhow::Result<()> {
             persisted_per_s / plain_per_s
         );
         println!(
-            "  {:.2} s ({} cores busy on average): feeds polled after {:.2} s, then {} batches (p50 {:.1} ms, p99 {:.1} ms)",
+            "  {:.2} s ({} cores busy on average{}): feeds polled after {:.2} s, then {} batches (p50 {:.1} ms, p99 {:.1} ms)",
             persisted.seconds,
             persisted.cpu_seconds.map_or("?".to_owned(), |cpu| format!(
                 "{:.2}",
-                cpu / persisted.seconds
+                cpu.total() / persisted.seconds
+            )),
+            persisted.cpu_seconds.map_or(String::new(), |cpu| format!(
+                ", {:.0} % of it in the kernel",
+                100.0 * cpu.system / cpu.total().max(1e-9)
             )),
             persisted.feeds_seconds,
             persisted.batch_pages.len(),

@@ -37,6 +37,9 @@ pub struct RouteStats {
     pub latencies_us: Vec<u64>,
     /// The first few error descriptions (status or transport error).
     pub error_samples: Vec<String>,
+    /// The latency of one request sent alone before the load, which builds the views the route
+    /// reads (kept out of the percentiles, which measure the steady state).
+    pub first: Duration,
 }
 
 impl RouteStats {
@@ -154,6 +157,23 @@ pub async fn run_route(
         .pool_max_idle_per_host(clients)
         .default_headers(headers)
         .build()?;
+    // One request alone first: what a route costs while its views are built after a change is
+    // reported apart from the load.
+    let first_url = match target {
+        Target::Fixed(path) => format!("{base}{path}"),
+        Target::RandomId { prefix, ids } => match ids.first() {
+            Some(id) => format!("{base}{prefix}{id}"),
+            None => bail!("no ids to request under {prefix}"),
+        },
+    };
+    let begun = Instant::now();
+    let response = client.get(&first_url).send().await?;
+    let status = response.status();
+    response.bytes().await?;
+    if !status.is_success() {
+        bail!("the first request answered {status} for {first_url}");
+    }
+    let first = begun.elapsed();
     let sent = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let deadline = started + duration;
@@ -235,6 +255,7 @@ pub async fn run_route(
         elapsed,
         latencies_us,
         error_samples,
+        first,
     })
 }
 

@@ -4,7 +4,8 @@
 //! `/health`'s, the baseline measured in the same run (DESIGN.md, "Budgets").
 //!
 //! The other suites: `bench log` (module `log`), `bench ingest` (module `ingest`, on the
-//! generated news of module `news`) and `bench extract` (module `extract`).
+//! generated news of module `news`), `bench extract` (module `extract`) and `bench search`
+//! (module `search`).
 
 mod data;
 mod extract;
@@ -12,10 +13,13 @@ mod ingest;
 mod load;
 mod log;
 mod news;
+mod search;
+mod stats;
 
 pub use extract::{ExtractOptions, extract};
 pub use ingest::{IngestOptions, ingest};
 pub use log::{LogOptions, log};
+pub use search::{SearchOptions, search};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,6 +31,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
 use load::{RouteStats, Target};
+use stats::round3;
 
 /// The p99 the web budget asks for at 50 clients on 10,000 persons (DESIGN.md, "Budgets").
 const TARGET_P99_MS: u64 = 100;
@@ -138,11 +143,6 @@ async fn build_installation(dir: &Path, persons: usize, sealed: bool) -> anyhow:
         password,
     })
 }
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
-}
-
 fn route_json(stats: &RouteStats, health_p99: f64) -> Value {
     let p99 = stats.percentile_ms(99.0);
     let ratio = if health_p99 > 0.0 {
@@ -156,6 +156,7 @@ fn route_json(stats: &RouteStats, health_p99: f64) -> Value {
         "p90_ms": round3(stats.percentile_ms(90.0)),
         "p99_ms": round3(p99),
         "max_ms": round3(stats.max_ms()),
+        "first_request_ms": round3(stats.first.as_secs_f64() * 1e3),
         "requests": stats.requests,
         "errors": stats.errors,
         "timeouts": stats.timeouts,
@@ -376,13 +377,14 @@ fn report_web(
             options.persons, loaded.records, loaded.load_seconds, options.clients, options.seconds
         );
         println!(
-            "{:<10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
+            "{:<10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
             "route",
             "rps",
             "p50 ms",
             "p90 ms",
             "p99 ms",
             "max ms",
+            "first ms",
             "requests",
             "errors",
             "p99/health"
@@ -390,13 +392,14 @@ fn report_web(
         for (route, stats) in results {
             let p99 = stats.percentile_ms(99.0);
             println!(
-                "{:<10} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>10.1}",
+                "{:<10} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9} {:>7} {:>10.1}",
                 route,
                 stats.rps(),
                 stats.percentile_ms(50.0),
                 stats.percentile_ms(90.0),
                 p99,
                 stats.max_ms(),
+                stats.first.as_secs_f64() * 1e3,
                 stats.requests,
                 stats.errors,
                 if health_p99 > 0.0 {

@@ -2,55 +2,34 @@
 //! and numbers written in digits or in words ("1,200", "1.200", "three", "veintidós",
 //! "two hundred and fifty", "treinta y cinco", "1.5 million", "10 mil").
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::Language;
 use crate::text::{Doc, TokenKind};
 
 /// The tokens of a document with their folded forms (lowercase, no accents, without a
-/// possessive `'s`), read from the folding [`Doc::new`] did once.
+/// possessive `'s`), read from the folding [`Doc::new`] did once (and the possessive it
+/// measured then: nothing is built per token here).
 pub(crate) struct Words<'d, 'a> {
     /// The document.
     pub doc: &'d Doc<'a>,
-    /// Token `i`'s folded form without its possessive is `spans[i]` of
-    /// [`Doc::folded_text`].
-    spans: Vec<Range<usize>>,
 }
 
 impl<'d, 'a> Words<'d, 'a> {
     /// The folded forms of every token of `doc`.
     pub fn new(doc: &'d Doc<'a>) -> Words<'d, 'a> {
-        let spans = doc
-            .tokens
-            .iter()
-            .enumerate()
-            .map(|(index, token)| {
-                let raw = doc.token_text(token);
-                let mut span = doc.folded_range(index);
-                // A possessive ending folds to as many bytes as it has.
-                span.end = span
-                    .end
-                    .saturating_sub(raw.len() - without_possessive(raw).len())
-                    .max(span.start);
-                span
-            })
-            .collect();
-        Words { doc, spans }
+        Words { doc }
     }
 
     /// The number of tokens.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.doc.tokens.len()
     }
 
-    /// The folded form of token `i`, or `""` past the end.
+    /// The folded form of token `i` without a possessive `'s` ("Tuesday's" → "tuesday"), or
+    /// `""` past the end.
     pub fn get(&self, i: usize) -> &'d str {
-        self.spans
-            .get(i)
-            .and_then(|span| self.doc.folded_text().get(span.clone()))
-            .unwrap_or("")
+        self.doc.folded_without_possessive(i)
     }
 
     /// The token's text as written, or `""` past the end.
@@ -114,50 +93,27 @@ impl<'d, 'a> Words<'d, 'a> {
         start..end
     }
 
+    /// Whether token `i`, folded and without its possessive, is in `lexicon`, whose words
+    /// are those of `class` in [`crate::classes`]: read from the look-up [`Doc::new`] made
+    /// when the form is the whole folded token, else looked up in `lexicon`.
+    pub fn in_class(&self, i: usize, class: u32, lexicon: &Lexicon) -> bool {
+        let word = self.get(i);
+        if word.len() == self.doc.folded(i).len() {
+            self.doc.classes(i) & class != 0
+        } else {
+            lexicon.contains(word)
+        }
+    }
+
     /// The language the document is read in.
     pub fn language(&self) -> Language {
         self.doc.language
     }
 }
 
-/// A token without a possessive `'s` ("Tuesday's" → "Tuesday"), folded for comparison by
-/// [`Words::new`].
-fn without_possessive(raw: &str) -> &str {
-    if !raw.ends_with(['s', 'S']) {
-        return raw;
-    }
-    raw.strip_suffix("'s")
-        .or_else(|| raw.strip_suffix("’s"))
-        .or_else(|| raw.strip_suffix("'S"))
-        .filter(|base| !base.is_empty())
-        .unwrap_or(raw)
-}
-
-/// FNV-1a: a fast hash for the short words of a [`Lexicon`].
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
 /// A set of folded words, looked up once per token to skip tokens nothing can start at.
-pub(crate) type Lexicon = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+/// Hashed with [`FxHasher`](crate::gazetteer::fx::FxHasher), eight bytes at a time.
+pub(crate) type Lexicon = crate::gazetteer::fx::FxHashSet<&'static str>;
 
 /// Every number word [`parse_number`] can start at, in both languages (folded): units,
 /// teens, tens, Spanish hundreds and the articles; hyphenated tens ("twenty-five") are
@@ -255,9 +211,10 @@ pub(crate) const NUMBER_WORDS: &[&str] = &[
     "an",
 ];
 
-/// Whether the folded word may start a number in words ("three", "twenty-five", "un").
-pub(crate) fn may_start_number(lexicon: &Lexicon, word: &str) -> bool {
-    lexicon.contains(word)
+/// Whether the folded word may start a number in words ("three", "twenty-five", "un"), when
+/// it is not in the starters' lexicon (`listed` says whether it is).
+pub(crate) fn may_start_number(listed: bool, word: &str) -> bool {
+    listed
         || (word.as_bytes().contains(&b'-')
             && word
                 .split_once('-')

@@ -1,10 +1,6 @@
 //! Word lists the name rules use, compared as folded token keys
 //! ([`crate::gazetteer::token_key`]).
 
-use std::sync::LazyLock;
-
-use crate::gazetteer::fx::FxHashMap;
-
 /// A set of words: one bit in [`flags`].
 pub struct Lexicon {
     bit: u32,
@@ -23,20 +19,17 @@ impl Lexicon {
     }
 }
 
-/// The sets a word is in, as bits: one look-up for all of them.
+/// The sets a word is in, as bits: one look-up for all of them (in the table of every word
+/// list, [`crate::classes`]).
 pub fn flags(word: &str) -> u32 {
-    FLAGS.get(word).copied().unwrap_or(0)
+    crate::classes::of(word) & crate::classes::NAME_BITS
 }
 
-static FLAGS: LazyLock<FxHashMap<&'static str, u32>> = LazyLock::new(|| {
-    let mut map = FxHashMap::default();
-    for lexicon in ALL {
-        for word in lexicon.words {
-            *map.entry(*word).or_insert(0) |= lexicon.bit;
-        }
-    }
-    map
-});
+/// Every word of every set, with its set's bit.
+pub fn words() -> impl Iterator<Item = (&'static str, u32)> {
+    ALL.iter()
+        .flat_map(|lexicon| lexicon.words.iter().map(|word| (*word, lexicon.bit)))
+}
 
 macro_rules! lexicon {
     ($(#[$meta:meta])* $name:ident($bit:expr) = [$($word:expr),* $(,)?];) => {

@@ -96,6 +96,8 @@ async fn build_list(
         .after
         .as_deref()
         .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    // A case filter that is not a case id matches nobody.
+    let case_filter = uuid::Uuid::parse_str(&filters.case).ok();
     let listed = app
         .page_records(
             actor,
@@ -104,20 +106,26 @@ async fn build_list(
                 let Some(Record::Person(person)) = &version.record else {
                     return false;
                 };
-                nationalities
-                    .lock()
-                    .unwrap_or_else(|poison| poison.into_inner())
-                    .extend(person.nationalities.iter().cloned());
+                {
+                    let mut offered = nationalities
+                        .lock()
+                        .unwrap_or_else(|poison| poison.into_inner());
+                    // Copied only the first time one is seen, not once per person.
+                    for nationality in &person.nationalities {
+                        if !offered.contains(nationality.as_str()) {
+                            offered.insert(nationality.clone());
+                        }
+                    }
+                }
                 let term = statuses
                     .get(&PersonId(version.id))
                     .and_then(|status| status.status.as_deref())
                     .unwrap_or("");
                 (filters.status.is_empty() || term == filters.status)
                     && (filters.case.is_empty()
-                        || person
-                            .case_ids
-                            .iter()
-                            .any(|case| case.to_string() == filters.case))
+                        || case_filter.is_some_and(|wanted| {
+                            person.case_ids.iter().any(|case| case.0 == wanted)
+                        }))
                     && (filters.nationality.is_empty()
                         || person.nationalities.contains(&filters.nationality))
             },
