@@ -297,12 +297,12 @@ impl App {
             }));
         };
         // Resolved once per user and change to the installation.
-        let seq = self.views_at().await?;
+        let epoch = self.views_at().await?;
         if let Some(access) = self.cached_access(user_id.0) {
             return Ok(access);
         }
         let access = Arc::new(self.resolve_access(user_id).await?);
-        self.cache_access(seq, user_id.0, access.clone());
+        self.cache_access(epoch, user_id.0, access.clone());
         Ok(access)
     }
 

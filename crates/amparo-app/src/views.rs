@@ -33,12 +33,21 @@ pub struct PresentStatus {
 /// database, several times per page, whether anything had changed.
 const FRESH_FOR: Duration = Duration::from_millis(20);
 
+/// Numbers the sets of views: each clearing starts a new one, so that a view built from an
+/// older state is never kept in a newer set.
+static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 #[derive(Default)]
 struct Cached {
+    /// This set's number (0 before the first reading).
+    epoch: u64,
     seq: u64,
     /// When the outbox position was last read, and this process's write count just before.
     checked_at: Option<Instant>,
     local_writes: u64,
+    /// How many data keys were destroyed when the views were built: a purge moves no outbox
+    /// position, and another process's purge is only seen by counting.
+    destroyed_keys: u64,
     lists: HashMap<RecordKind, Arc<Vec<VersionedRecord>>>,
     statuses: Option<Arc<HashMap<PersonId, PresentStatus>>>,
     /// The cases of every current record of a kind that other records hang from (persons for
@@ -95,9 +104,10 @@ pub struct ListPage {
 }
 
 impl App {
-    /// The outbox position the views must be as new as; clears them when it has moved, or
-    /// when this process has changed something (a purge changes what records read back as
-    /// without moving the outbox).
+    /// The number of the current set of views, after clearing them when the outbox position
+    /// has moved, when
+    /// this process has changed something, or when a data key was destroyed (a purge changes
+    /// what records read back as without moving the outbox).
     pub(crate) async fn views_at(&self) -> Result<u64, AppError> {
         let writes = amparo_store::local_writes();
         {
@@ -105,7 +115,7 @@ impl App {
             let fresh = cached.checked_at.is_some_and(|at| at.elapsed() < FRESH_FOR);
             if cached.local_writes == writes {
                 if fresh {
-                    return Ok(cached.seq);
+                    return Ok(cached.epoch);
                 }
                 // This reader reads the position; the others go on with the one just read
                 // until it is back, instead of all asking at once.
@@ -118,20 +128,24 @@ impl App {
             .await?
             .first()
             .map_or(0, |entry| entry.seq);
+        let destroyed = self.store.destroyed_keys().await?;
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if seq < cached.seq && writes <= cached.local_writes {
+        if seq < cached.seq && writes <= cached.local_writes && destroyed <= cached.destroyed_keys {
             // A reader that asked later already saw a newer position: never go back.
-            return Ok(cached.seq);
+            return Ok(cached.epoch);
         }
-        if cached.seq != seq || cached.local_writes != writes {
+        if cached.seq != seq || cached.local_writes != writes || cached.destroyed_keys != destroyed
+        {
             *cached = Cached {
+                epoch: EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 seq,
                 ..Cached::default()
             };
         }
         cached.checked_at = Some(Instant::now());
         cached.local_writes = writes;
-        Ok(seq)
+        cached.destroyed_keys = destroyed;
+        Ok(cached.epoch)
     }
 
     /// Every current record of `kind`, decoded once per change to the installation.
@@ -148,7 +162,7 @@ impl App {
                 .get(&kind)
                 .cloned()
         };
-        let seq = self.views_at().await?;
+        let epoch = self.views_at().await?;
         if let Some(list) = cached_list(self) {
             return Ok(list);
         }
@@ -165,7 +179,7 @@ impl App {
                 .collect::<Result<_, _>>()?,
         );
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq == seq {
+        if cached.epoch == epoch {
             cached.lists.insert(kind, list.clone());
         }
         Ok(list)
@@ -181,9 +195,9 @@ impl App {
             .cloned()
     }
 
-    pub(crate) fn cache_access(&self, seq: u64, user: Uuid, access: Arc<crate::Access>) {
+    pub(crate) fn cache_access(&self, epoch: u64, user: Uuid, access: Arc<crate::Access>) {
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq == seq {
+        if cached.epoch == epoch {
             cached.access.insert(user, access);
         }
     }
@@ -203,7 +217,7 @@ impl App {
                 .get(&kind)
                 .cloned()
         };
-        let seq = self.views_at().await?;
+        let epoch = self.views_at().await?;
         if let Some(map) = cached_map(self) {
             return Ok(map);
         }
@@ -218,7 +232,7 @@ impl App {
         }
         let map = Arc::new(map);
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq == seq {
+        if cached.epoch == epoch {
             cached.parent_cases.insert(kind, map.clone());
         }
         Ok(map)
@@ -230,7 +244,7 @@ impl App {
         &self,
         limit: u32,
     ) -> Result<Arc<Vec<VersionedRecord>>, AppError> {
-        let seq = self.views_at().await?;
+        let epoch = self.views_at().await?;
         if let Some((kept, recent)) = &self
             .views
             .cached
@@ -255,7 +269,7 @@ impl App {
         }
         let recent = Arc::new(recent);
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq == seq {
+        if cached.epoch == epoch {
             cached.recent = Some((limit, recent.clone()));
         }
         Ok(recent)
@@ -387,7 +401,7 @@ impl App {
                 .statuses
                 .clone()
         };
-        let seq = self.views_at().await?;
+        let epoch = self.views_at().await?;
         if let Some(statuses) = cached_statuses(self) {
             return Ok(statuses);
         }
@@ -421,7 +435,7 @@ impl App {
                 .collect(),
         );
         let mut cached = self.views.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.seq == seq {
+        if cached.epoch == epoch {
             cached.statuses = Some(statuses.clone());
         }
         Ok(statuses)

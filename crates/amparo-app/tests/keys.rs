@@ -595,3 +595,47 @@ async fn a_purge_shows_at_once_in_the_lists_of_the_running_app() {
     let current: amparo_app::Versioned<Person> = app.get(&admin(), created.id).await.unwrap();
     assert!(current.body.sensitive.is_none(), "{:?}", current.body);
 }
+
+#[tokio::test]
+async fn a_purge_by_another_process_reaches_a_running_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // `serving` stands for a server left running; `command` for `amparo key purge` run beside
+    // it: two installations opened on the same folder, sharing nothing in memory.
+    let serving = init(&data, KeyInput::FromEnvironment).await;
+    let person = Person {
+        sensitive: Some(PersonSensitive {
+            full_name: "Name Withdrawn Elsewhere".to_owned(),
+            ..PersonSensitive::default()
+        }),
+        ..Person::default()
+    };
+    let created = serving.create(&admin(), person).await.unwrap();
+    let kind = amparo_model::RecordKind::Person;
+    let listed = serving.list_records(&admin(), kind).await.unwrap();
+    assert!(format!("{listed:?}").contains("Name Withdrawn Elsewhere"));
+    let opened: amparo_app::Versioned<Person> = serving.get(&admin(), created.id).await.unwrap();
+    assert!(
+        opened.body.sensitive.is_some(),
+        "its data key is now in memory"
+    );
+
+    let command = installation::open(&data).await.unwrap();
+    assert!(
+        command
+            .purge_sensitive(&admin(), kind, created.id, 1)
+            .await
+            .unwrap()
+    );
+    drop(command);
+
+    // The running app reads the position of other processes' changes again within 20 ms.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let listed = serving.list_records(&admin(), kind).await.unwrap();
+    assert!(
+        !format!("{listed:?}").contains("Name Withdrawn Elsewhere"),
+        "{listed:?}"
+    );
+    let current: amparo_app::Versioned<Person> = serving.get(&admin(), created.id).await.unwrap();
+    assert!(current.body.sensitive.is_none(), "{:?}", current.body);
+}

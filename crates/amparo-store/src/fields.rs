@@ -26,6 +26,7 @@
 //! `secrets` data key, bound to the user's id).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use amparo_model::RecordKind;
@@ -48,6 +49,9 @@ pub struct FieldSealer {
     /// The keyring generation whose installation key wraps new data keys.
     pub(crate) generation: u64,
     cache: Mutex<HashMap<String, DataKey>>,
+    /// How many destroyed data keys the database held when last asked; when it changes, the
+    /// keys in memory are forgotten, since another process may have destroyed one of them.
+    destroyed_seen: AtomicU64,
     /// Seals the evidence log's commitment salts.
     salts_key: DataKey,
     /// Seals small secrets kept in the database (TOTP secrets).
@@ -93,6 +97,7 @@ impl FieldSealer {
             key,
             generation,
             cache: Mutex::default(),
+            destroyed_seen: AtomicU64::new(0),
             salts_key,
             secrets_key,
         }
@@ -249,6 +254,17 @@ impl FieldSealer {
             }
         }
         Ok(())
+    }
+
+    /// Forgets every key held in memory when `destroyed`, how many data keys the database now
+    /// holds destroyed, differs from the last count seen: a purge made by another process must
+    /// not leave this one opening the purged value with a key it still remembers.
+    pub(crate) fn note_destroyed(&self, destroyed: u64) {
+        if self.destroyed_seen.swap(destroyed, Ordering::AcqRel) != destroyed
+            && let Ok(mut cache) = self.cache.lock()
+        {
+            cache.clear();
+        }
     }
 
     /// Forgets a key held in memory (after it was destroyed).

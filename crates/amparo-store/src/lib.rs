@@ -198,6 +198,12 @@ pub trait Store: Send + Sync + 'static {
     /// existed). Returns whether a live key was destroyed.
     async fn destroy_data_key(&self, id: &str, at: OffsetDateTime) -> Result<bool, StoreError>;
 
+    /// How many data keys are destroyed. When the count has changed since the last call, every
+    /// data key held in memory is forgotten first, so that a key destroyed by another process
+    /// (`amparo key purge` while a server runs) is not used again; callers that keep opened
+    /// values (the app's views) compare the count to drop theirs.
+    async fn destroyed_keys(&self) -> Result<u64, StoreError>;
+
     /// Seals the `sensitive` member of every version written from now on under a data key of
     /// its own, and opens sealed members on every read (see [`Keyring::seal_fields`]).
     fn seal_fields_with(&self, sealer: Arc<FieldSealer>);

@@ -881,6 +881,18 @@ impl Store for SqliteStore {
             .inspect(|_| crate::note_local_write())
     }
 
+    async fn destroyed_keys(&self) -> Result<u64, StoreError> {
+        let destroyed: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM data_keys WHERE destroyed_at IS NOT NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        let destroyed = u64::try_from(destroyed).unwrap_or(0);
+        if let Some(sealer) = crate::fields::sealer_of(&self.fields) {
+            sealer.note_destroyed(destroyed);
+        }
+        Ok(destroyed)
+    }
+
     fn seal_fields_with(&self, sealer: std::sync::Arc<crate::FieldSealer>) {
         if let Ok(mut slot) = self.fields.write() {
             *slot = Some(sealer);
