@@ -105,9 +105,8 @@ pub struct ListPage {
 
 impl App {
     /// The number of the current set of views, after clearing them when the outbox position
-    /// has moved, when
-    /// this process has changed something, or when a data key was destroyed (a purge changes
-    /// what records read back as without moving the outbox).
+    /// has moved, when this process has changed something, or when a data key was destroyed (a
+    /// purge changes what records read back as without moving the outbox).
     pub(crate) async fn views_at(&self) -> Result<u64, AppError> {
         let writes = amparo_store::local_writes();
         {
