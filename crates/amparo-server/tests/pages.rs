@@ -2,17 +2,16 @@
 //! in both languages (with the demo matter, feeds and a document cluster loaded) checked for
 //! accessibility basics, CSRF failures, what a viewer may not see, and following feeds.
 
-use std::collections::HashMap;
-
 use amparo_app::installation::{InitOptions, init};
 use amparo_app::{Actor, App, NewFeed, PollOptions};
 use amparo_model::records::{Document, LanguagePassage, Person, PersonSensitive, Role};
 use amparo_model::{CaptureId, DocumentId};
-use amparo_server::{AppState, PAGE_ROUTES, router};
+use amparo_server::{AppState, PAGE_ROUTES};
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{Request, StatusCode, header};
+
+mod common;
+use common::{Answer, Browser, hidden_field};
 
 struct Installation {
     _dir: tempfile::TempDir,
@@ -31,135 +30,6 @@ async fn installation() -> Installation {
         app,
         admin_password,
     }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-    /// The body as sent, for downloads.
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-/// A browser: keeps cookies between requests to one server state.
-struct Browser {
-    state: AppState,
-    cookies: HashMap<String, String>,
-    accept_language: Option<&'static str>,
-}
-
-impl Browser {
-    fn new(state: &AppState) -> Self {
-        Self {
-            state: state.clone(),
-            cookies: HashMap::new(),
-            accept_language: None,
-        }
-    }
-
-    async fn send(&mut self, mut request: Request<Body>) -> Answer {
-        if !self.cookies.is_empty() {
-            let cookie = self
-                .cookies
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        if let Some(language) = self.accept_language {
-            request
-                .headers_mut()
-                .insert(header::ACCEPT_LANGUAGE, language.parse().unwrap());
-        }
-        let response = router(self.state.clone()).oneshot(request).await.unwrap();
-        for value in response.headers().get_all(header::SET_COOKIE) {
-            let text = value.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || text.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes: bytes.to_vec(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let body = fields
-            .iter()
-            .map(|(name, value)| format!("{name}={}", urlencode(value)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.send(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// Opens the sign-in page and signs in with its form's CSRF token.
-    async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
-        let form = self.get("/login").await;
-        let csrf = hidden_field(&form.body, "csrf");
-        self.post(
-            "/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf", &csrf),
-            ],
-        )
-        .await
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The value of the first hidden input named `name`.
-fn hidden_field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The value of attribute `name` inside one tag's text.

@@ -3,7 +3,6 @@
 //! answer and HTTP 429 on the API), a new session id at every sign-in, signing out everywhere,
 //! API token scopes and expiry, and disabling a user ending their sessions and tokens at once.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use amparo_app::installation::{InitOptions, init};
@@ -13,160 +12,14 @@ use amparo_model::records::{Role, User};
 use amparo_server::{AppState, router};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::json;
 use time::OffsetDateTime;
 use tower::ServiceExt;
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-    }
-}
-
-/// A browser with its cookies, connecting from `address`.
-struct Browser {
-    state: AppState,
-    cookies: HashMap<String, String>,
-    address: SocketAddr,
-}
-
-impl Browser {
-    fn new(state: &AppState, address: &str) -> Self {
-        Self {
-            state: state.clone(),
-            cookies: HashMap::new(),
-            address: address.parse().unwrap(),
-        }
-    }
-
-    async fn send(&mut self, mut request: Request<Body>) -> Answer {
-        if !self.cookies.is_empty() {
-            let cookie = self
-                .cookies
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        request.extensions_mut().insert(ConnectInfo(self.address));
-        let response = router(self.state.clone()).oneshot(request).await.unwrap();
-        for value in response.headers().get_all(header::SET_COOKIE) {
-            let text = value.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() || text.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let body = fields
-            .iter()
-            .map(|(name, value)| format!("{name}={}", urlencode(value)))
-            .collect::<Vec<_>>()
-            .join("&");
-        self.send(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// The password step, with the sign-in form's CSRF token.
-    async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
-        let form = self.get("/login").await;
-        let csrf = hidden_field(&form.body, "csrf");
-        self.post(
-            "/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf", &csrf),
-            ],
-        )
-        .await
-    }
-
-    /// The code step, after [`Browser::sign_in`] asked for it.
-    async fn send_code(&mut self, code_page: &Answer, code: &str) -> Answer {
-        let csrf = hidden_field(&code_page.body, "csrf");
-        self.post("/login/code", &[("code", code), ("csrf", &csrf)])
-            .await
-    }
-
-    /// A signed-in form of the page at `page_path`.
-    async fn post_form(&mut self, page_path: &str, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let page = self.get(page_path).await;
-        assert_eq!(page.status, StatusCode::OK, "{page_path}");
-        let csrf = hidden_field(&page.body, "csrf");
-        let mut all = fields.to_vec();
-        all.push(("csrf", &csrf));
-        self.post(path, &all).await
-    }
-
-    fn session(&self) -> Option<String> {
-        self.cookies.get("amparo_session").cloned()
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn hidden_field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
+mod common;
+use common::Browser;
 
 fn base32_decode(text: &str) -> Vec<u8> {
     let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
@@ -294,12 +147,12 @@ async fn enrol_on_the_account_page(browser: &mut Browser) -> (Vec<u8>, Vec<Strin
 #[tokio::test]
 async fn sign_in_takes_two_steps_once_a_second_factor_is_on() {
     let (state, _dir, password) = installation().await;
-    let mut browser = Browser::new(&state, "192.0.2.10:5000");
+    let mut browser = Browser::new(&state).connecting_from("192.0.2.10:5000");
     let signed_in = browser.sign_in("ana", &password).await;
     assert_eq!(signed_in.location(), "/");
     let (secret, _) = enrol_on_the_account_page(&mut browser).await;
 
-    let mut other = Browser::new(&state, "192.0.2.11:5000");
+    let mut other = Browser::new(&state).connecting_from("192.0.2.11:5000");
     let code_page = other.sign_in("ana", &password).await;
     assert_eq!(code_page.status, StatusCode::OK);
     assert!(code_page.body.contains("action=\"/login/code\""));
@@ -323,7 +176,7 @@ async fn sign_in_takes_two_steps_once_a_second_factor_is_on() {
     );
 
     // The same code again, in a new sign-in: refused (no replay).
-    let mut third = Browser::new(&state, "192.0.2.12:5000");
+    let mut third = Browser::new(&state).connecting_from("192.0.2.12:5000");
     let code_page = third.sign_in("ana", &password).await;
     let replay = third.send_code(&code_page, &code).await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
@@ -338,18 +191,18 @@ async fn sign_in_takes_two_steps_once_a_second_factor_is_on() {
 #[tokio::test]
 async fn a_recovery_code_signs_in_once() {
     let (state, _dir, password) = installation().await;
-    let mut browser = Browser::new(&state, "192.0.2.20:5000");
+    let mut browser = Browser::new(&state).connecting_from("192.0.2.20:5000");
     browser.sign_in("ana", &password).await;
     let (_, codes) = enrol_on_the_account_page(&mut browser).await;
 
-    let mut phone_lost = Browser::new(&state, "192.0.2.21:5000");
+    let mut phone_lost = Browser::new(&state).connecting_from("192.0.2.21:5000");
     let code_page = phone_lost.sign_in("ana", &password).await;
     let done = phone_lost.send_code(&code_page, &codes[0]).await;
     assert_eq!(done.location(), "/");
     let account = phone_lost.get("/account").await;
     assert!(account.body.contains(": 9."), "{}", account.body);
 
-    let mut again = Browser::new(&state, "192.0.2.22:5000");
+    let mut again = Browser::new(&state).connecting_from("192.0.2.22:5000");
     let code_page = again.sign_in("ana", &password).await;
     let refused = again.send_code(&code_page, &codes[0]).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
@@ -364,14 +217,14 @@ async fn a_recovery_code_signs_in_once() {
         .post_form("/account", "/account/totp/disable", &[("code", &password)])
         .await;
     assert_eq!(off.location(), "/account");
-    let mut plain = Browser::new(&state, "192.0.2.23:5000");
+    let mut plain = Browser::new(&state).connecting_from("192.0.2.23:5000");
     assert_eq!(plain.sign_in("ana", &password).await.location(), "/");
 }
 
 #[tokio::test]
 async fn failed_sign_ins_are_limited_per_client_address() {
     let (state, _dir, password) = installation().await;
-    let mut attacker = Browser::new(&state, "198.51.100.7:4000");
+    let mut attacker = Browser::new(&state).connecting_from("198.51.100.7:4000");
     // Different names each time, so that only the address limit applies.
     for n in 0..20 {
         let answer = attacker.sign_in(&format!("guess{n}"), "wrong").await;
@@ -398,7 +251,7 @@ async fn failed_sign_ins_are_limited_per_client_address() {
     );
 
     // Another address is not affected.
-    let mut colleague = Browser::new(&state, "198.51.100.8:4000");
+    let mut colleague = Browser::new(&state).connecting_from("198.51.100.8:4000");
     assert_eq!(colleague.sign_in("ana", &password).await.location(), "/");
 
     // The API answers 429 to an address that sent too many unknown tokens.
@@ -433,7 +286,7 @@ async fn failed_sign_ins_are_limited_per_account() {
     let (state, _dir, password) = installation().await;
     // Five addresses, one failure each, then one more: the account waits.
     for n in 0..5 {
-        let mut browser = Browser::new(&state, &format!("192.0.2.{}:1", 100 + n));
+        let mut browser = Browser::new(&state).connecting_from(&format!("192.0.2.{}:1", 100 + n));
         let answer = browser.sign_in("ana", "wrong").await;
         let expected = if n < 4 {
             StatusCode::UNAUTHORIZED
@@ -442,7 +295,7 @@ async fn failed_sign_ins_are_limited_per_account() {
         };
         assert_eq!(answer.status, expected, "attempt {n}");
     }
-    let mut browser = Browser::new(&state, "192.0.2.200:1");
+    let mut browser = Browser::new(&state).connecting_from("192.0.2.200:1");
     let limited = browser.sign_in("ana", &password).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(browser.session(), None);
@@ -451,7 +304,7 @@ async fn failed_sign_ins_are_limited_per_account() {
 #[tokio::test]
 async fn signing_in_issues_a_new_session_id_and_drops_the_old_one() {
     let (state, _dir, password) = installation().await;
-    let mut browser = Browser::new(&state, "192.0.2.30:1");
+    let mut browser = Browser::new(&state).connecting_from("192.0.2.30:1");
     browser.sign_in("ana", &password).await;
     let first = browser.session().unwrap();
     assert!(!browser.cookies.contains_key("amparo_login"));
@@ -459,11 +312,11 @@ async fn signing_in_issues_a_new_session_id_and_drops_the_old_one() {
     browser.sign_in("ana", &password).await;
     let second = browser.session().unwrap();
     assert_ne!(first, second, "a new id at every sign-in");
-    let mut stale = Browser::new(&state, "192.0.2.31:1");
+    let mut stale = Browser::new(&state).connecting_from("192.0.2.31:1");
     stale.cookies.insert("amparo_session".to_owned(), first);
     assert_eq!(stale.get("/").await.location(), "/login");
     // A session id planted before sign-in (fixation) is never adopted.
-    let mut victim = Browser::new(&state, "192.0.2.32:1");
+    let mut victim = Browser::new(&state).connecting_from("192.0.2.32:1");
     victim
         .cookies
         .insert("amparo_session".to_owned(), "f".repeat(64));
@@ -474,11 +327,11 @@ async fn signing_in_issues_a_new_session_id_and_drops_the_old_one() {
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_session_of_the_user() {
     let (state, _dir, password) = installation().await;
-    let mut laptop = Browser::new(&state, "192.0.2.40:1");
-    let mut phone = Browser::new(&state, "192.0.2.41:1");
+    let mut laptop = Browser::new(&state).connecting_from("192.0.2.40:1");
+    let mut phone = Browser::new(&state).connecting_from("192.0.2.41:1");
     laptop.sign_in("ana", &password).await;
     phone.sign_in("ana", &password).await;
-    let mut admin = Browser::new(&state, "192.0.2.42:1");
+    let mut admin = Browser::new(&state).connecting_from("192.0.2.42:1");
     let (_, admin_password) = {
         let app = app(&state);
         let password = app
@@ -606,7 +459,7 @@ async fn disabling_a_user_ends_their_sessions_and_tokens_at_once() {
         .create_api_token(&cli, "ana", "script")
         .await
         .unwrap();
-    let mut browser = Browser::new(&state, "192.0.2.50:1");
+    let mut browser = Browser::new(&state).connecting_from("192.0.2.50:1");
     browser.sign_in("ana", &password).await;
     assert_eq!(browser.get("/").await.status, StatusCode::OK);
     let api = |token: &str| {
