@@ -209,12 +209,6 @@ impl Access {
         }
     }
 
-    /// Whether `right` is held on one of `cases` (a record's own cases, read without building
-    /// a scope).
-    pub(crate) fn holds_any(&self, right: Right, cases: &[amparo_model::CaseId]) -> bool {
-        self.admin || cases.iter().any(|case| self.on_case(case.0).has(right))
-    }
-
     /// Whether the sensitive fields of a record in `scope` may be read: the `sensitive` right
     /// on one of the record's own cases (the first set), or the user's own account.
     pub(crate) fn reads_sensitive_in(&self, scope: &Scope) -> bool {

@@ -298,27 +298,10 @@ impl App {
             let Some(record) = &version.record else {
                 continue;
             };
-            // Records that name their cases are decided without building a scope.
-            let direct = match record {
-                Record::Person(person) => Some(&person.case_ids),
-                Record::Event(event) => Some(&event.case_ids),
-                Record::Testimony(testimony) => Some(&testimony.case_ids),
-                Record::Capture(capture) => Some(&capture.case_ids),
-                _ => None,
-            };
-            let (reads, sensitive) = match direct {
-                Some(cases) => (
-                    gate.access.holds_any(Right::Read, cases),
-                    gate.access.holds_any(Right::Sensitive, cases),
-                ),
-                None => {
-                    let scope = self.scope_of(gate, version.id, record).await?;
-                    (
-                        gate.access.holds_in(Right::Read, &scope),
-                        gate.access.reads_sensitive_in(&scope),
-                    )
-                }
-            };
+            // Decided as `App::admit` decides, once per reader and change to the installation.
+            let scope = self.scope_of(gate, version.id, record).await?;
+            let reads = gate.access.holds_in(Right::Read, &scope);
+            let sensitive = gate.access.reads_sensitive_in(&scope);
             if !reads {
                 continue;
             }
