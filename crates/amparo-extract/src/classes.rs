@@ -3,8 +3,11 @@
 //! token index ([`Doc::classes`](crate::Doc::classes)) instead of hashing the word again for
 //! each list.
 //!
-//! A class is one bit: the names' lists ([`crate::names`]'s lexicon, bits 0 to 23), the words a
-//! date may start at ([`DATE_START`]) and the words a count may start at ([`COUNT_START`]).
+//! A class is one bit: the names' lists ([`crate::names`]'s lexicon, bits 0 to 23), the words
+//! that tell of the future ([`FUTURE_CUE`]), the words a date may start at ([`DATE_START`]) and
+//! the words a count may start at ([`COUNT_START`]).
+//! The same look-up gives the word's id among the words of the violation cues
+//! ([`crate::violations`]), which walks its phrases by those ids.
 //! The table is keyed by the folded token; an extractor that reads a token under another key
 //! (without a possessive `'s`, with `’` made `'`) looks that key up in its own list instead.
 
@@ -23,23 +26,60 @@ pub(crate) const COUNT_START: u32 = 1 << 31;
 /// The bits the names' lexicon may use.
 pub(crate) const NAME_BITS: u32 = (1 << 24) - 1;
 
-static TABLE: LazyLock<FxHashMap<&'static str, u32>> = LazyLock::new(|| {
-    let mut table: FxHashMap<&'static str, u32> = FxHashMap::default();
+/// The words a sentence about the future is told by ([`crate::dates`]'s future cues).
+pub(crate) const FUTURE_CUE: u32 = 1 << 28;
+
+/// Not a word list: set by [`Doc::new`](crate::Doc::new) on a word without a possessive `'s`
+/// and without a hyphen, whose folded form is then the whole key the date and count scanners
+/// compare (so that the classes alone say whether one of them may start there).
+pub(crate) const PLAIN_WORD: u32 = 1 << 29;
+
+/// What one look-up of a folded word gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// The lists it is in, as bits (0 for none).
+    pub bits: u32,
+    /// Its id among the words of the violation cues ([`NO_CUE_WORD`] for none).
+    pub cue_word: u32,
+}
+
+/// The [`Entry::cue_word`] of a word in no violation cue.
+pub(crate) const NO_CUE_WORD: u32 = u32::MAX;
+
+/// The entry of a word in no list.
+const NONE: Entry = Entry {
+    bits: 0,
+    cue_word: NO_CUE_WORD,
+};
+
+static TABLE: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
+    let mut table: FxHashMap<&'static str, Entry> = FxHashMap::default();
     for (word, bits) in crate::names::lexicon_words() {
-        *table.entry(word).or_insert(0) |= bits & NAME_BITS;
+        table.entry(word).or_insert(NONE).bits |= bits & NAME_BITS;
     }
     for word in crate::dates::starter_words() {
-        *table.entry(word).or_insert(0) |= DATE_START;
+        table.entry(word).or_insert(NONE).bits |= DATE_START;
     }
     for word in crate::counts::starter_words() {
-        *table.entry(word).or_insert(0) |= COUNT_START;
+        table.entry(word).or_insert(NONE).bits |= COUNT_START;
+    }
+    for word in crate::dates::future_words() {
+        table.entry(word).or_insert(NONE).bits |= FUTURE_CUE;
+    }
+    for (word, id) in crate::violations::cue_words() {
+        table.entry(word).or_insert(NONE).cue_word = id;
     }
     table
 });
 
 /// The classes of a folded word, as bits (0 for a word in no list).
 pub(crate) fn of(folded: &str) -> u32 {
-    TABLE.get(folded).copied().unwrap_or(0)
+    entry(folded).bits
+}
+
+/// The classes of a folded word and its id among the violation cues' words.
+pub(crate) fn entry(folded: &str) -> Entry {
+    TABLE.get(folded).copied().unwrap_or(NONE)
 }
 
 #[cfg(test)]
@@ -67,5 +107,28 @@ mod tests {
         // Punctuation and tokens past the end are in no list.
         assert_eq!(class(doc.tokens.len() - 1), 0);
         assert_eq!(class(doc.tokens.len()), 0);
+        // "Dozens" is a plain word; "Judge's" has a possessive.
+        assert_ne!(class(0) & PLAIN_WORD, 0);
+        let judge = doc
+            .tokens
+            .iter()
+            .position(|token| doc.token_text(token) == "Judge's")
+            .unwrap();
+        assert_eq!(class(judge) & PLAIN_WORD, 0);
+    }
+
+    #[test]
+    fn the_same_look_up_gives_future_cues_and_violation_cue_words() {
+        let doc = Doc::new("He will be tortured, Zzyzx said.", Language::En);
+        assert_ne!(doc.classes(1) & FUTURE_CUE, 0);
+        assert_eq!(doc.classes(0) & FUTURE_CUE, 0);
+        // "tortured" and "," are words of the cue phrases; "Zzyzx" is not.
+        assert!(doc.cue_word(3).is_some());
+        assert!(doc.cue_word(4).is_some());
+        assert!(doc.cue_word(5).is_none());
+        assert!(doc.cue_word(99).is_none());
+        for word in crate::dates::future_words() {
+            assert_ne!(of(word) & FUTURE_CUE, 0, "{word}");
+        }
     }
 }

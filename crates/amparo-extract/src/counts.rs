@@ -591,7 +591,14 @@ fn could_start(words: &Words, i: usize) -> bool {
     if words.is_number(i) {
         return true;
     }
-    words.is_word(i) && may_start_number(words.in_class(i, COUNT_START, starters()), words.get(i))
+    if !words.is_word(i) {
+        return false;
+    }
+    // Most words are plain: then the class says it all.
+    if let Some(listed) = words.plain_in_class(i, COUNT_START) {
+        return listed;
+    }
+    may_start_number(words.in_class(i, COUNT_START, starters()), words.get(i))
 }
 
 /// Reads a count starting at token `i` (at its qualifier, if any).

@@ -43,7 +43,7 @@ use time::{Date, Weekday};
 
 use crate::DateMention;
 use crate::Language;
-use crate::classes::DATE_START;
+use crate::classes::{DATE_START, FUTURE_CUE, PLAIN_WORD};
 use crate::counts::words::{Lexicon, NUMBER_WORDS, Words, may_start_number, parse_number};
 use crate::text::Doc;
 
@@ -287,9 +287,58 @@ const NOT_AFTER_YEAR: &[&str] = &[
     "veces",
 ];
 
+/// The words [`future_cue`] reads by name (each one in an arm of its `match`), for the table
+/// of every word list ([`crate::classes::FUTURE_CUE`]): a plain word not among them is a cue
+/// only by its ending.
+const FUTURE_WORDS: &[&str] = &[
+    "will",
+    "won't",
+    "won’t",
+    "shall",
+    "upcoming",
+    "scheduled",
+    "tomorrow",
+    "proximo",
+    "proxima",
+    "proximos",
+    "proximas",
+    "prevista",
+    "previsto",
+    "previstas",
+    "previstos",
+    "programada",
+    "programado",
+    "programadas",
+    "programados",
+    "next",
+    "set",
+    "plans",
+    "planned",
+    "plan",
+    "going",
+    "expected",
+    "coming",
+    "que",
+    "va",
+    "van",
+    "vamos",
+    "voy",
+    "vas",
+];
+
+/// The words of [`FUTURE_WORDS`], for the table of every word list ([`crate::classes`]).
+pub(crate) fn future_words() -> impl Iterator<Item = &'static str> {
+    FUTURE_WORDS.iter().copied()
+}
+
 /// The folded tokens that, in a sentence, say it speaks of the future.
 fn future_cue(words: &Words, i: usize) -> bool {
     let word = words.get(i);
+    // Most tokens are plain words named in no arm below: only their ending can tell.
+    let classes = words.doc.classes(i);
+    if classes & PLAIN_WORD != 0 && classes & FUTURE_CUE == 0 {
+        return future_ending(words, i, word);
+    }
     let next = || {
         if words.same_sentence(i, i + 1) {
             words.get(i + 1)
@@ -332,18 +381,21 @@ fn future_cue(words: &Words, i: usize) -> bool {
         "coming" => previous() == "this",
         "que" => next() == "viene",
         "va" | "van" | "vamos" | "voy" | "vas" => next() == "a",
-        _ => {
-            if word.ends_with("'ll") || word.ends_with("’ll") {
-                return true;
-            }
-            // Spanish future tense: "será", "realizarán", "tendré" (lowercase, accented).
-            let raw = words.raw(i);
-            words.is_word(i)
-                && raw.chars().count() >= 4
-                && raw.chars().next().is_some_and(char::is_lowercase)
-                && (raw.ends_with("rá") || raw.ends_with("rán") || raw.ends_with("ré"))
-        }
+        _ => future_ending(words, i, word),
     }
+}
+
+/// Whether token `i` (folded `word`) speaks of the future by its ending: "they'll", or the
+/// Spanish future tense ("será", "realizarán", "tendré": lowercase, accented).
+fn future_ending(words: &Words, i: usize, word: &str) -> bool {
+    if word.ends_with("'ll") || word.ends_with("’ll") {
+        return true;
+    }
+    let raw = words.raw(i);
+    (raw.ends_with("rá") || raw.ends_with("rán") || raw.ends_with("ré"))
+        && words.is_word(i)
+        && raw.chars().count() >= 4
+        && raw.chars().next().is_some_and(char::is_lowercase)
 }
 
 /// For each sentence, whether it speaks of the future.
@@ -537,6 +589,10 @@ fn could_start(words: &Words, i: usize) -> bool {
     }
     if !words.is_word(i) {
         return false;
+    }
+    // Most words are plain: then the class says it all.
+    if let Some(listed) = words.plain_in_class(i, DATE_START) {
+        return listed;
     }
     let word = words.get(i);
     may_start_number(words.in_class(i, DATE_START, starters()), word)

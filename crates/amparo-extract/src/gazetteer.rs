@@ -128,6 +128,19 @@ struct LinkToken {
     text: String,
     /// A single letter: an initial.
     initial: bool,
+    /// How many characters `text` has, counted once for the many comparisons of a look-up.
+    chars: usize,
+}
+
+impl LinkToken {
+    fn new(text: String, initial: bool) -> LinkToken {
+        let chars = text.chars().count();
+        LinkToken {
+            text,
+            initial,
+            chars,
+        }
+    }
 }
 
 /// One name or alias of an entry.
@@ -139,6 +152,36 @@ struct Form {
     link: Vec<LinkToken>,
 }
 
+/// What [`Gazetteer::scan`] knows of a scan key (the keys of a form's first tokens, joined by
+/// spaces).
+#[derive(Clone, Debug, Default)]
+struct ScanNode {
+    /// The forms whose whole key it is.
+    forms: Vec<u32>,
+    /// Whether it is the key of the first tokens of a longer form (`el`, `el paso service`):
+    /// the scan reads further only then.
+    prefix: bool,
+    /// When it is a form's first token, the most tokens of a form starting with it (else 0).
+    longest: usize,
+    /// As `longest`, for the forms whose first word may be written in lowercase: a word
+    /// written so starts no other form.
+    longest_any: usize,
+}
+
+/// A set of bytes, as 256 bits.
+#[derive(Clone, Copy, Debug, Default)]
+struct ByteBits([u64; 4]);
+
+impl ByteBits {
+    fn insert(&mut self, byte: u8) {
+        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+    }
+
+    fn contains(&self, byte: u8) -> bool {
+        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+    }
+}
+
 /// Known names.
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
@@ -147,16 +190,15 @@ pub struct Gazetteer {
     /// Each form's entry kind and number of words (not initials), apart from `forms` so that
     /// ruling candidates out reads little memory.
     form_meta: Vec<(NameKind, u8)>,
-    /// Scan key (token keys joined by spaces) → forms.
-    by_scan_key: FxHashMap<String, Vec<u32>>,
-    /// First token key of a form → the most tokens of a form starting with it.
-    scan_first: FxHashMap<String, usize>,
-    /// As `scan_first`, for the forms whose first word may be written in lowercase: a word
-    /// written so starts no other form.
-    scan_first_any: FxHashMap<String, usize>,
-    /// Scan keys of the first tokens of a form, shorter than the form (`el`, `el paso
-    /// service`): [`Gazetteer::scan`] reads no further than these.
-    scan_prefixes: FxHashSet<String>,
+    /// Scan key (token keys joined by spaces) → what [`Gazetteer::scan`] needs to know of it,
+    /// in one look-up: the forms with that key, whether it starts a longer form, and the
+    /// most tokens of a form it is the first token of.
+    by_scan_key: FxHashMap<String, ScanNode>,
+    /// The first bytes of the keys forms start with, so that [`Gazetteer::scan`] passes most
+    /// tokens without a look-up.
+    first_bytes: ByteBits,
+    /// As `first_bytes`, for the forms whose first word may be written in lowercase.
+    first_bytes_any: ByteBits,
     /// Link tokens, sorted and joined → forms.
     by_link_key: FxHashMap<String, Vec<u32>>,
     /// Link word → its id in `postings`.
@@ -263,7 +305,7 @@ impl Gazetteer {
         self.entries.push(entry);
         let mut seen = HashSet::new();
         for (name, alias) in names {
-            let doc = Doc::new(&name, Language::En);
+            let doc = Doc::without_classes(&name, Language::En);
             let keys: Vec<String> = scan_keys(&doc).iter().map(str::to_owned).collect();
             if keys.is_empty() || !seen.insert(keys.join(" ")) {
                 continue;
@@ -281,15 +323,25 @@ impl Gazetteer {
             self.by_scan_key
                 .entry(scan_key)
                 .or_default()
+                .forms
                 .push(form_index);
-            let longest = self.scan_first.entry(keys[0].clone()).or_insert(0);
-            *longest = (*longest).max(keys.len());
+            let first = self.by_scan_key.entry(keys[0].clone()).or_default();
+            first.longest = first.longest.max(keys.len());
+            let first_byte = keys[0].as_bytes().first().copied();
+            if let Some(byte) = first_byte {
+                self.first_bytes.insert(byte);
+            }
             if cases.first() == Some(&Case::Any) {
-                let longest = self.scan_first_any.entry(keys[0].clone()).or_insert(0);
-                *longest = (*longest).max(keys.len());
+                first.longest_any = first.longest_any.max(keys.len());
+                if let Some(byte) = first_byte {
+                    self.first_bytes_any.insert(byte);
+                }
             }
             for end in 1..keys.len() {
-                self.scan_prefixes.insert(keys[..end].join(" "));
+                self.by_scan_key
+                    .entry(keys[..end].join(" "))
+                    .or_default()
+                    .prefix = true;
             }
             self.by_link_key
                 .entry(link_key(&link))
@@ -441,23 +493,35 @@ impl Gazetteer {
                 .chars()
                 .next()
                 .is_some_and(char::is_lowercase);
-            let first = if lowercase {
-                &self.scan_first_any
+            // No form starts with a key's first byte: no look-up.
+            let first_bytes = if lowercase {
+                &self.first_bytes_any
             } else {
-                &self.scan_first
+                &self.first_bytes
             };
-            let first = if first.is_empty() {
-                None
-            } else {
-                first.get(keys.get(at))
-            };
-            let Some(&longest) = first else {
+            if keys
+                .get(at)
+                .as_bytes()
+                .first()
+                .is_some_and(|&byte| !first_bytes.contains(byte))
+            {
+                at += 1;
+                continue;
+            }
+            let node = self.by_scan_key.get(keys.get(at));
+            let longest = node.map_or(0, |node| {
+                if lowercase {
+                    node.longest_any
+                } else {
+                    node.longest
+                }
+            });
+            let Some(mut node) = node.filter(|_| longest > 0) else {
                 at += 1;
                 continue;
             };
             let sentence = doc.tokens[at].sentence;
             key.clear();
-            key.push_str(keys.get(at));
             let mut best: Option<(usize, Vec<(usize, bool)>)> = None;
             for length in 1..=longest {
                 let last = at + length - 1;
@@ -465,16 +529,25 @@ impl Gazetteer {
                     break;
                 }
                 if length > 1 {
+                    // The first token's node is at hand; longer keys are looked up.
+                    if key.is_empty() {
+                        key.push_str(keys.get(at));
+                    }
                     key.push(' ');
                     key.push_str(keys.get(last));
+                    match self.by_scan_key.get(&key) {
+                        Some(next) => node = next,
+                        None => break,
+                    }
                 }
-                let Some(forms) = self.by_scan_key.get(&key) else {
-                    if self.scan_prefixes.contains(&key) {
+                if node.forms.is_empty() {
+                    if node.prefix {
                         continue;
                     }
                     break;
-                };
-                let entries: Vec<(usize, bool)> = forms
+                }
+                let entries: Vec<(usize, bool)> = node
+                    .forms
                     .iter()
                     .filter_map(|&form| self.forms.get(form as usize))
                     .filter(|form| {
@@ -488,7 +561,7 @@ impl Gazetteer {
                 if !entries.is_empty() {
                     best = Some((at + length, entries));
                 }
-                if length < longest && !self.scan_prefixes.contains(&key) {
+                if length < longest && !node.prefix {
                     break;
                 }
             }
@@ -547,14 +620,10 @@ impl Gazetteer {
         while proposing > 1 && lists[proposing - 1].len() > COMMON_WORD {
             proposing -= 1;
         }
-        let mut candidates: Vec<u32> = lists[..proposing]
-            .iter()
-            .flat_map(|list| list.iter())
-            .copied()
-            .collect();
-        if proposing > 1 {
-            candidates.sort_unstable();
-            candidates.dedup();
+        // Every list is sorted and without repeats: their union is merged, not sorted.
+        let mut candidates: Vec<u32> = lists.first().map_or_else(Vec::new, |list| list.to_vec());
+        for list in lists.iter().take(proposing).skip(1) {
+            candidates = union_sorted(&candidates, list);
         }
         // How many of the lists each candidate is in: every list and the candidates are
         // sorted, so one merge per list.
@@ -731,7 +800,8 @@ fn push_token_key(text: &str, out: &mut String) {
 
 /// `Bukele's` → `Bukele`; other words as they are.
 pub fn strip_possessive(text: &str) -> &str {
-    if !text.ends_with(['s', 'S']) {
+    // Most words end in another letter: one byte tells.
+    if !matches!(text.as_bytes().last(), Some(b's' | b'S')) {
         return text;
     }
     for suffix in ["'s", "’s", "'S", "’S"] {
@@ -778,17 +848,11 @@ fn link_tokens(name: &str) -> Vec<LinkToken> {
             continue;
         }
         let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-        tokens.push(LinkToken {
-            text: word,
-            initial,
-        });
+        tokens.push(LinkToken::new(word, initial));
     }
     if tokens.len() >= 2 && tokens.iter().all(|token| token.initial) {
         let text = tokens.iter().map(|token| token.text.as_str()).collect();
-        return vec![LinkToken {
-            text,
-            initial: false,
-        }];
+        return vec![LinkToken::new(text, false)];
     }
     let kept: Vec<LinkToken> = tokens
         .iter()
@@ -802,6 +866,20 @@ fn link_key(tokens: &[LinkToken]) -> String {
     let mut words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
     words.sort_unstable();
     words.join(" ")
+}
+
+/// The union of two sorted lists without repeats, sorted and without repeats.
+fn union_sorted(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut union = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        union.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    union.extend_from_slice(&a[i.min(a.len())..]);
+    union.extend_from_slice(&b[j.min(b.len())..]);
+    union
 }
 
 /// A word with each one of its characters left out in turn.
@@ -827,7 +905,7 @@ fn word_score(a: &LinkToken, b: &LinkToken) -> f32 {
         (false, false) => {
             if a.text == b.text {
                 1.0
-            } else if typo_distance(&a.text, &b.text) {
+            } else if typo_distance(a, b) {
                 let similarity = jaro_winkler(&a.text, &b.text);
                 if similarity >= 0.88 {
                     similarity - 0.1
@@ -852,9 +930,9 @@ fn word_score(a: &LinkToken, b: &LinkToken) -> f32 {
 
 /// Whether two words may be one typo apart and are worth a Jaro-Winkler score: four letters
 /// or more each, the same first letter, lengths within two.
-fn typo_distance(a: &str, b: &str) -> bool {
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    la >= 4 && lb >= 4 && la.abs_diff(lb) <= 2 && a.chars().next() == b.chars().next()
+fn typo_distance(a: &LinkToken, b: &LinkToken) -> bool {
+    let (la, lb) = (a.chars, b.chars);
+    la >= 4 && lb >= 4 && la.abs_diff(lb) <= 2 && a.text.chars().next() == b.text.chars().next()
 }
 
 fn initial_of(initial: &str, word: &str) -> f32 {

@@ -37,6 +37,7 @@
 mod lexicon;
 mod shape;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::Mention;
@@ -181,8 +182,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             });
             if word {
                 seen_word = true;
-            } else if matches!(text, ":" | "\"" | "“" | "«" | "¿" | "¡" | "—" | "(" | "‘")
-            {
+            } else if opens_clause(text) {
                 // A word right after these starts a clause: its capital says little.
                 seen_word = false;
             }
@@ -271,22 +271,27 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                     ];
                     for (this, other) in [(0, 1), (1, 0)] {
                         let other_text = self.slice(forms[other].clone());
-                        defined.insert(self.key_of(forms[this].clone()), (found_index, other_text));
+                        defined.insert(
+                            self.key_of(forms[this].clone()).into_owned(),
+                            (found_index, other_text),
+                        );
                     }
                 }
                 continue;
             }
             let stripped = self.strip_leading(span.clone());
             if !defined.is_empty()
-                && let Some((earlier, other)) = defined.get(&self.key_of(stripped.clone())).cloned()
-                && let Some(first) = found.get(earlier).cloned()
+                && let Some((earlier, other)) =
+                    defined.get(self.key_of(stripped.clone()).as_ref()).cloned()
+                && let Some(first) = found.get(earlier)
             {
+                let (kind, matches) = (first.kind, first.matches.clone());
                 found.push(Found {
                     tokens: stripped,
-                    kind: first.kind,
+                    kind,
                     evidence: Evidence::Acronym,
                     detail: Some(other),
-                    matches: first.matches.clone(),
+                    matches,
                 });
                 continue;
             }
@@ -670,8 +675,13 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         Some(first.range.start..last.range.end.max(first.range.start))
     }
 
-    /// The folded words of a range, for comparing runs.
-    fn key_of(&self, range: Range<usize>) -> String {
+    /// The folded words of a range, for comparing runs: the token's key itself for one
+    /// token (nothing is copied), else the keys joined by spaces.
+    fn key_of(&self, range: Range<usize>) -> Cow<'_, str> {
+        let range = range.start.min(self.toks.len())..range.end.min(self.toks.len());
+        if range.len() == 1 {
+            return Cow::Borrowed(self.keys.get(range.start));
+        }
         let length: usize = range
             .clone()
             .filter(|&index| index < self.toks.len())
@@ -686,7 +696,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 key.push_str(self.key(index));
             }
         }
-        key
+        Cow::Owned(key)
     }
 
     /// The hit that covers exactly `range`.
@@ -1500,17 +1510,19 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
                 })
                 .collect();
             if let Some(&last) = words.last() {
-                by_surname.entry(self.key(last).to_owned()).or_insert(index);
+                insert_first(&mut by_surname, self.key(last), index);
             }
             if words.len() >= 3 {
                 let penultimate = words[words.len() - 2];
                 if words.len() >= 4 || self.gazetteer.is_surname(self.key(penultimate)) {
-                    by_surname
-                        .entry(self.key(penultimate).to_owned())
-                        .or_insert(index);
+                    insert_first(&mut by_surname, self.key(penultimate), index);
                     // "Pérez Rodríguez" as a pair.
-                    let pair = format!("{} {}", self.key(penultimate), self.key(last_of(&words)));
-                    by_surname.entry(pair).or_insert(index);
+                    let (first, second) = (self.key(penultimate), self.key(last_of(&words)));
+                    let mut pair = String::with_capacity(first.len() + 1 + second.len());
+                    pair.push_str(first);
+                    pair.push(' ');
+                    pair.push_str(second);
+                    insert_first(&mut by_surname, &pair, index);
                 }
             }
         }
@@ -1519,7 +1531,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             let mention = &found[index];
             let referent = if mention.tokens.len() <= 2 && !by_surname.is_empty() {
                 by_surname
-                    .get(&self.key_of(mention.tokens.clone()))
+                    .get(self.key_of(mention.tokens.clone()).as_ref())
                     .copied()
                     .filter(|&referent| referent != index)
             } else {
@@ -1582,7 +1594,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
 
     fn write(mut self, found: Vec<Found>) -> Names {
         let mut names = Names::default();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::gazetteer::fx::FxHashSet::default();
         let mut found = found;
         found.sort_by_key(|mention| (mention.tokens.start, mention.tokens.end));
         for mention in found {
@@ -1673,6 +1685,19 @@ fn is_compound_modifier(key: &str) -> bool {
     .any(|ending| key.len() > ending.len() && key.ends_with(ending))
 }
 
+/// Whether a token is one of the marks a clause opens after (`:`, an opening quote or
+/// bracket, `¿`, `¡`, a dash), compared as one character.
+fn opens_clause(token: &str) -> bool {
+    let mut chars = token.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some(':' | '"' | '“' | '«' | '¿' | '¡' | '—' | '(' | '‘'),
+            None
+        )
+    )
+}
+
 /// Whether a word has a letter.
 fn has_letter(word: &str) -> bool {
     if word.is_ascii() {
@@ -1694,6 +1719,14 @@ fn is_acronym(word: &str) -> bool {
         }
     }
     letters >= 2
+}
+
+/// Inserts `key` with `value` unless it is there already (as `entry(key).or_insert(value)`,
+/// copying the key only when it is new).
+fn insert_first<V>(map: &mut FxHashMap<String, V>, key: &str, value: V) {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), value);
+    }
 }
 
 fn last_of(words: &[usize]) -> usize {

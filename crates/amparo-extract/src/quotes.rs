@@ -47,7 +47,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::names::Names;
-use crate::text::{Doc, TokenKind, fold};
+use crate::text::{ByteSet, Doc, TokenKind, fold};
 use crate::{Language, Quote};
 
 /// Fewest words a quotation needs to be kept when the text does not say who said it.
@@ -465,6 +465,10 @@ fn is_opening_punct(c: char) -> bool {
     matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | ':' | '¿' | '¡' | '/')
 }
 
+/// The bytes [`scan_marks`] stops at: a line break, `"`, `'`, and the first bytes of `“ ” ‘ ’`
+/// (0xE2) and `« »` (0xC2).
+const MARK_BYTES: ByteSet = ByteSet::new(b"\n\"'\xE2\xC2");
+
 /// Pairs the quotation marks of `text` in one pass.
 pub(crate) fn scan_marks(text: &str) -> Vec<Marks> {
     let mut found = Vec::new();
@@ -475,10 +479,7 @@ pub(crate) fn scan_marks(text: &str) -> Vec<Marks> {
     // search jumps from one line break or possible mark to the next; the bytes jumped over
     // only matter after a line break, where a visible one ends the run of line breaks.
     let mut from = 0;
-    while let Some(found_at) = bytes.get(from..).and_then(|rest| {
-        rest.iter()
-            .position(|&b| matches!(b, b'\n' | b'"' | b'\'' | 0xE2 | 0xC2))
-    }) {
+    while let Some(found_at) = bytes.get(from..).and_then(|rest| MARK_BYTES.find(rest)) {
         let at = from + found_at;
         let byte = bytes[at];
         if newlines > 0 && bytes[from..at].iter().any(|&b| b > b' ') {

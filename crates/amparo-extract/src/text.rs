@@ -22,15 +22,89 @@ const ABBREVIATIONS: &[&str] = &[
 /// Bytes per entry of the index between character and byte offsets.
 const BYTE_BLOCK: usize = 64;
 
-/// How many characters start in `bytes`.
+/// How many characters start in `bytes`: eight bytes at a time, less the continuation bytes
+/// (`0b10xx_xxxx`: the high bit set, the next one clear) among them.
 fn count_char_starts(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&byte| is_char_start(byte)).count()
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut blocks = bytes.chunks_exact(8);
+    let mut count = 0;
+    for block in &mut blocks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let word = u64::from_le_bytes(word);
+        // Each byte's second-highest bit, shifted onto its highest.
+        let continuations = word & !(word << 1) & HIGH_BITS;
+        count += 8 - continuations.count_ones() as usize;
+    }
+    count
+        + blocks
+            .remainder()
+            .iter()
+            .filter(|&&byte| is_char_start(byte))
+            .count()
 }
 
 /// Whether a byte of UTF-8 starts a character (is not a continuation byte).
 fn is_char_start(byte: u8) -> bool {
     (byte as i8) >= -0x40
 }
+
+/// A set of bytes, to find the next of several bytes in one pass over a text (the bytes of
+/// sentence ends, of quotation marks).
+pub(crate) struct ByteSet([bool; 256]);
+
+impl ByteSet {
+    /// The set of `bytes`.
+    pub(crate) const fn new(bytes: &[u8]) -> ByteSet {
+        let mut set = [false; 256];
+        let mut at = 0;
+        while at < bytes.len() {
+            set[bytes[at] as usize] = true;
+            at += 1;
+        }
+        ByteSet(set)
+    }
+
+    /// Whether `byte` is in the set.
+    pub(crate) fn contains(&self, byte: u8) -> bool {
+        self.0[usize::from(byte)]
+    }
+
+    /// The position of the first byte of `haystack` in the set. Eight bytes are looked up at
+    /// a time, and only a block with one is searched byte by byte.
+    pub(crate) fn find(&self, haystack: &[u8]) -> Option<usize> {
+        let mut blocks = haystack.chunks_exact(8);
+        let mut offset = 0;
+        for block in &mut blocks {
+            if block
+                .iter()
+                .fold(false, |any, &byte| any | self.contains(byte))
+            {
+                return block
+                    .iter()
+                    .position(|&byte| self.contains(byte))
+                    .map(|at| offset + at);
+            }
+            offset += 8;
+        }
+        blocks
+            .remainder()
+            .iter()
+            .position(|&byte| self.contains(byte))
+            .map(|at| offset + at)
+    }
+}
+
+/// The bytes where a sentence may end: a line break, `.`, `!`, `?`, and the first byte of
+/// `…` (0xE2).
+const SENTENCE_END_BYTES: ByteSet = ByteSet::new(b"\n.!?\xE2");
+
+/// ASCII digits, which continue a number without decoding.
+const ASCII_DIGITS: ByteSet = ByteSet::new(b"0123456789");
+
+/// ASCII letters and digits, which continue a word without decoding.
+const ASCII_ALPHANUMERICS: ByteSet =
+    ByteSet::new(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,8 +149,13 @@ pub struct Doc<'a> {
     /// `folded_ends[i]` is where token `i`'s folded form ends in `folded` (it starts where
     /// token `i - 1`'s ends).
     folded_ends: Vec<usize>,
-    /// The word lists each token's folded form is in ([`crate::classes`]), looked up once.
+    /// The word lists each token's folded form is in ([`crate::classes`]), looked up once,
+    /// with [`crate::classes::PLAIN_WORD`] on the words that have neither a possessive nor a
+    /// hyphen.
     classes: Vec<u32>,
+    /// Each token's id among the words of the violation cues (from the same look-up), or
+    /// [`crate::classes::NO_CUE_WORD`].
+    cue_words: Vec<u32>,
     /// Per token, the bytes of a possessive `'s`, `’s` or `'S` at its end (0 or 2 to 4; the
     /// folded form ends in as many), for [`Doc::folded_without_possessive`].
     possessive: Vec<u8>,
@@ -85,6 +164,17 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// Splits `text` into sentences and tokens.
     pub fn new(text: &'a str, language: Language) -> Doc<'a> {
+        Doc::build(text, language, true)
+    }
+
+    /// Splits `text` into sentences and tokens, without looking the tokens up in the word
+    /// lists ([`Doc::classes`] is then 0 everywhere): for the phrases the lists themselves
+    /// are built from, and for names, whose tokens are compared by their keys alone.
+    pub(crate) fn without_classes(text: &'a str, language: Language) -> Doc<'a> {
+        Doc::build(text, language, false)
+    }
+
+    fn build(text: &'a str, language: Language, look_up: bool) -> Doc<'a> {
         let (chars_before, n_chars) = if text.is_ascii() {
             (Vec::new(), text.len())
         } else {
@@ -104,17 +194,40 @@ impl<'a> Doc<'a> {
         }
         let mut folded = String::with_capacity(text.len());
         let mut folded_ends = Vec::with_capacity(tokens.len());
-        let mut classes = Vec::with_capacity(tokens.len());
+        let mut classes = Vec::with_capacity(if look_up { tokens.len() } else { 0 });
+        let mut cue_words = Vec::with_capacity(if look_up { tokens.len() } else { 0 });
         let mut possessive = Vec::with_capacity(tokens.len());
         for token in &tokens {
             let start = folded.len();
             let raw = &text[token.range.clone()];
-            possessive.push(possessive_bytes(raw));
-            fold_into(raw, &mut folded);
+            let cut = possessive_bytes(raw);
+            possessive.push(cut);
+            // Most tokens are ASCII: folded here, without a call.
+            let ascii = raw.is_ascii();
+            if ascii {
+                folded.push_str(raw);
+                folded[start..].make_ascii_lowercase();
+            } else {
+                fold_into(raw, &mut folded);
+            }
             folded_ends.push(folded.len());
+            if !look_up {
+                continue;
+            }
+            let word = &folded[start..];
+            let entry = crate::classes::entry(word);
             classes.push(match token.kind {
-                TokenKind::Word => crate::classes::of(&folded[start..]),
+                TokenKind::Word if cut == 0 && !word.bytes().any(|byte| byte == b'-') => {
+                    entry.bits | crate::classes::PLAIN_WORD
+                }
+                TokenKind::Word => entry.bits,
                 TokenKind::Number | TokenKind::Punct => 0,
+            });
+            // A token has no spaces; only a rare folded form must be cleaned to be compared.
+            cue_words.push(if ascii {
+                entry.cue_word
+            } else {
+                crate::violations::cue_word_of(word, entry)
             });
         }
         Doc {
@@ -127,8 +240,18 @@ impl<'a> Doc<'a> {
             folded,
             folded_ends,
             classes,
+            cue_words,
             possessive,
         }
+    }
+
+    /// Token `index`'s id among the words of the violation cues, `None` when it is in none
+    /// (or past the end).
+    pub(crate) fn cue_word(&self, index: usize) -> Option<u32> {
+        self.cue_words
+            .get(index)
+            .copied()
+            .filter(|&id| id != crate::classes::NO_CUE_WORD)
     }
 
     /// The [`fold`] of token `index` without a possessive `'s` ("Tuesday's" → "tuesday"),
@@ -238,7 +361,8 @@ impl<'a> Doc<'a> {
 /// The bytes of a possessive `'s`, `’s` or `'S` ending a token, when something is left
 /// before it ("Tuesday's" → 2); 0 otherwise.
 fn possessive_bytes(raw: &str) -> u8 {
-    if !raw.ends_with(['s', 'S']) {
+    // Most tokens end in another letter: one byte tells.
+    if !matches!(raw.as_bytes().last(), Some(b's' | b'S')) {
         return 0;
     }
     let stem = raw
@@ -317,7 +441,15 @@ fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<T
     let slice = &text[range.clone()];
     let bytes = slice.as_bytes();
     let mut position = 0;
-    while let Some(c) = slice.get(position..).and_then(|rest| rest.chars().next()) {
+    while let Some(&byte) = bytes.get(position) {
+        // Most whitespace is a space or a line break: skipped without decoding.
+        if matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+            position += 1;
+            continue;
+        }
+        let Some(c) = slice.get(position..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
         let start = position;
         position += c.len_utf8();
         if c.is_whitespace() {
@@ -332,20 +464,19 @@ fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<T
             continue;
         }
         let numeric = c.is_ascii_digit();
+        let run = if numeric {
+            &ASCII_DIGITS
+        } else {
+            &ASCII_ALPHANUMERICS
+        };
         let mut end = position;
         loop {
             // Most words are ASCII letters or digits: no decoding for those.
-            while let Some(&byte) = bytes.get(end) {
-                let continues = if numeric {
-                    byte.is_ascii_digit()
-                } else {
-                    byte.is_ascii_alphanumeric()
-                };
-                if !continues {
-                    break;
-                }
-                end += 1;
-            }
+            let rest = bytes.get(end..).unwrap_or_default();
+            end += rest
+                .iter()
+                .position(|&byte| !run.contains(byte))
+                .unwrap_or(rest.len());
             let at = end;
             let Some(next) = slice[at..].chars().next() else {
                 break;
@@ -429,10 +560,7 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
             }
         };
         // The next line break or stop (`…` starts with 0xE2).
-        let Some(found) = bytes[position..]
-            .iter()
-            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2))
-        else {
+        let Some(found) = SENTENCE_END_BYTES.find(&bytes[position..]) else {
             break;
         };
         let at = position + found;
@@ -622,7 +750,24 @@ mod tests {
         assert_eq!(fold("Ⅻ Ǆ İ ﬁ"), slow("Ⅻ Ǆ İ ﬁ"));
     }
 
+    #[test]
+    fn byte_sets_find_the_first_of_their_bytes() {
+        let set = ByteSet::new(b".!?");
+        assert_eq!(set.find(b""), None);
+        assert_eq!(set.find(b"no stop here"), None);
+        assert_eq!(set.find(b"one. two!"), Some(3));
+        assert_eq!(set.find(b"a long sentence without stops, then?"), Some(35));
+        assert_eq!(set.find(b"!"), Some(0));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn byte_sets_agree_with_a_plain_search(text in "[a-z .!?\n]{0,40}") {
+            let set = ByteSet::new(b"\n.!?");
+            let expected = text.bytes().position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'));
+            proptest::prop_assert_eq!(set.find(text.as_bytes()), expected);
+        }
+
         #[test]
         fn offsets_agree_with_counting_characters(text in "[a-zé ñ€😀]{0,300}") {
             let doc = Doc::new(&text, Language::Es);

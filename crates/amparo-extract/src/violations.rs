@@ -24,6 +24,7 @@
 //! allegation almost always asserts it elsewhere. Negations inside a phrase (`have not heard
 //! from him`, `no court heard their cases`) are part of the cue and do not count.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use amparo_model::Lang;
@@ -89,11 +90,17 @@ struct Cue {
 ///
 /// Not an Aho-Corasick automaton over bytes: its DFA over the expanded phrases took about
 /// 95 MB, built on the first text read.
+///
+/// The words' ids are in the table of every word list ([`crate::classes`]), so that
+/// [`Doc::new`] looks each token up once for all extractors ([`Doc::cue_word`]).
 #[derive(Debug, Default)]
 struct Matcher {
     /// Folded word → id.
     words: FxHashMap<String, u32>,
-    /// (Node, word id) → child node; node 0 is the root.
+    /// Word id → the root's child for it (`u32::MAX` for none): the first step from every
+    /// token, by index rather than hashing.
+    first: Vec<u32>,
+    /// (Node, word id) → child node, for nodes other than the root (node 0).
     edges: FxHashMap<(u32, u32), u32>,
     /// Node → the cue (index into `cues`) whose phrase ends there.
     nodes: Vec<Option<usize>>,
@@ -173,7 +180,8 @@ fn expand(line: &str) -> Vec<String> {
 
 /// A phrase as the matcher sees it: its tokens folded and joined by single spaces.
 fn normalize_phrase(phrase: &str) -> String {
-    let doc = Doc::new(phrase, Language::En);
+    // The phrases make the table `Doc::new` looks tokens up in: split them without it.
+    let doc = Doc::without_classes(phrase, Language::En);
     let mut out = String::new();
     for token in &doc.tokens {
         if !out.is_empty() {
@@ -238,6 +246,31 @@ fn matcher() -> &'static Matcher {
     })
 }
 
+/// Every word of the cue phrases with its id, for the table of every word list
+/// ([`crate::classes`]).
+pub(crate) fn cue_words() -> impl Iterator<Item = (&'static str, u32)> {
+    matcher()
+        .words
+        .iter()
+        .map(|(word, id)| (word.as_str(), *id))
+}
+
+/// The id among the cue phrases' words of a folded token that is not written as the phrases
+/// are ([`is_clean`]), given its `entry` in the table of every word list; for a token written
+/// so, the entry's id.
+pub(crate) fn cue_word_of(folded: &str, entry: crate::classes::Entry) -> u32 {
+    if is_clean(folded) {
+        return entry.cue_word;
+    }
+    let mut cleaned = String::with_capacity(folded.len());
+    push_cleaned(folded, &mut cleaned);
+    matcher()
+        .words
+        .get(cleaned.as_str())
+        .copied()
+        .unwrap_or(crate::classes::NO_CUE_WORD)
+}
+
 impl Matcher {
     /// Adds a phrase (folded words joined by single spaces) as the next cue.
     fn add(&mut self, phrase: &str, term: Option<String>) {
@@ -249,10 +282,18 @@ impl Matcher {
             let next_word = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
             let word = *self.words.entry(word.to_owned()).or_insert(next_word);
             let next_node = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-            node = match self.edges.get(&(node, word)) {
-                Some(&child) => child,
+            node = match self.child(node, word) {
+                Some(child) => child,
                 None => {
-                    self.edges.insert((node, word), next_node);
+                    if node == 0 {
+                        let slot = word as usize;
+                        if self.first.len() <= slot {
+                            self.first.resize(slot + 1, u32::MAX);
+                        }
+                        self.first[slot] = next_node;
+                    } else {
+                        self.edges.insert((node, word), next_node);
+                    }
                     self.nodes.push(None);
                     next_node
                 }
@@ -265,6 +306,18 @@ impl Matcher {
             self.cues.push(Cue { term });
         }
     }
+
+    /// The child of `node` for word `word`.
+    fn child(&self, node: u32, word: u32) -> Option<u32> {
+        if node == 0 {
+            self.first
+                .get(word as usize)
+                .copied()
+                .filter(|&child| child != u32::MAX)
+        } else {
+            self.edges.get(&(node, word)).copied()
+        }
+    }
 }
 
 /// Finds the violation cues of `doc`.
@@ -273,36 +326,18 @@ pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
     if doc.tokens.is_empty() || matcher.cues.is_empty() {
         return Vec::new();
     }
-    // The folded tokens as the phrases' words are written (most as the document folded
-    // them, the others in `cleaned`), and each one's id among the phrases' words.
-    let mut cleaned = String::new();
-    let mut folded_words: Vec<Option<(usize, usize)>> = Vec::with_capacity(doc.tokens.len());
-    let mut ids: Vec<Option<u32>> = Vec::with_capacity(doc.tokens.len());
-    for index in 0..doc.tokens.len() {
-        let folded = doc.folded(index);
-        let word = if is_clean(folded) {
-            folded_words.push(None);
-            folded
-        } else {
-            let start = cleaned.len();
-            push_cleaned(folded, &mut cleaned);
-            folded_words.push(Some((start, cleaned.len())));
-            &cleaned[start..]
-        };
-        ids.push(matcher.words.get(word).copied());
-    }
     // Every phrase that matches, as a token range, then the longest ones that do not
-    // overlap.
+    // overlap. Each token's id among the phrases' words is the one `Doc::new` looked up.
     let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
     for first in 0..doc.tokens.len() {
         let sentence = doc.tokens[first].sentence;
         let mut node = 0u32;
-        for (last, id) in ids.iter().enumerate().skip(first) {
-            let Some(id) = id else { break };
+        for last in first..doc.tokens.len() {
+            let Some(id) = doc.cue_word(last) else { break };
             if doc.tokens[last].sentence != sentence {
                 break;
             }
-            let Some(&child) = matcher.edges.get(&(node, *id)) else {
+            let Some(child) = matcher.child(node, id) else {
                 break;
             };
             node = child;
@@ -329,11 +364,15 @@ pub fn find_violations(doc: &Doc) -> Vec<ViolationCue> {
         Language::Es => Lang::Es,
     };
     let vocabulary = vocabulary(VocabularyId::ViolationType);
-    let word = |index: usize| -> &str {
-        match folded_words.get(index) {
-            Some(Some((start, end))) => cleaned.get(*start..*end).unwrap_or(""),
-            Some(None) => doc.folded(index),
-            None => "",
+    // A token as the phrases' words are written (most as the document folded them).
+    let word = |index: usize| -> Cow<'_, str> {
+        let folded = doc.folded(index);
+        if is_clean(folded) {
+            Cow::Borrowed(folded)
+        } else {
+            let mut cleaned = String::with_capacity(folded.len());
+            push_cleaned(folded, &mut cleaned);
+            Cow::Owned(cleaned)
         }
     };
     let mut cues = Vec::new();
@@ -378,7 +417,7 @@ fn in_proper_name(doc: &Doc, first: usize, last: usize) -> bool {
 }
 
 /// Whether one of the few words before token `first`, in the same clause, negates it.
-fn negated<'h>(doc: &Doc, first: usize, word: &impl Fn(usize) -> &'h str) -> bool {
+fn negated<'d>(doc: &'d Doc, first: usize, word: &impl Fn(usize) -> Cow<'d, str>) -> bool {
     let sentence = doc.tokens[first].sentence;
     let mut index = first;
     let mut seen = 0;
@@ -389,7 +428,7 @@ fn negated<'h>(doc: &Doc, first: usize, word: &impl Fn(usize) -> &'h str) -> boo
             return false;
         }
         let folded = word(index);
-        if NEGATORS.contains(&folded) || folded.ends_with("n't") {
+        if NEGATORS.contains(&folded.as_ref()) || folded.ends_with("n't") {
             return true;
         }
         seen += 1;

@@ -105,6 +105,14 @@ impl<'d, 'a> Words<'d, 'a> {
         }
     }
 
+    /// For a plain word ([`crate::classes::PLAIN_WORD`]: no possessive, no hyphen), whether
+    /// it is in `class`; `None` for any other token, which the caller reads word by word.
+    /// A plain word is compared as it folds, and starts a number in words only if listed.
+    pub fn plain_in_class(&self, i: usize, class: u32) -> Option<bool> {
+        let classes = self.doc.classes(i);
+        (classes & crate::classes::PLAIN_WORD != 0).then_some(classes & class != 0)
+    }
+
     /// The language the document is read in.
     pub fn language(&self) -> Language {
         self.doc.language

@@ -612,3 +612,120 @@ fn long_repetitive_text_is_read_in_one_pass() {
     let doc = Doc::new(&chained, Language::En);
     assert!(!find_dates(&doc, published(), &mut problems).is_empty());
 }
+
+/// Each text's one date, read as published on `published`.
+fn check_on(published: Date, table: &[(&str, &str, &str, Precision)], language: Language) {
+    for (text, span, value, precision) in table {
+        let doc = Doc::new(text, language);
+        let mut problems = Vec::new();
+        let found: Vec<_> = find_dates(&doc, Some(published), &mut problems)
+            .into_iter()
+            .map(|date| (date.text, date.value, date.precision))
+            .collect();
+        assert_eq!(
+            found,
+            vec![((*span).to_owned(), Some((*value).to_owned()), *precision)],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn spanish_sentences_about_the_future_resolve_forward() {
+    // Published on Monday 15 December 2025.
+    let monday = ymd(2025, 12, 15).unwrap();
+    check_on(
+        monday,
+        &[
+            (
+                "La audiencia se celebrará el lunes 22 de diciembre.",
+                "lunes 22 de diciembre",
+                "2025-12-22",
+                Day,
+            ),
+            (
+                "La audiencia se celebrará el lunes.",
+                "lunes",
+                "2025-12-22",
+                Day,
+            ),
+            (
+                "El juez decidirá en marzo si los libera.",
+                "marzo",
+                "2026-03",
+                Month,
+            ),
+            (
+                "Los abogados presentarán el recurso el 5 de enero.",
+                "5 de enero",
+                "2026-01-05",
+                Day,
+            ),
+            (
+                "El tribunal va a escuchar el caso el martes.",
+                "martes",
+                "2025-12-16",
+                Day,
+            ),
+        ],
+        Language::Es,
+    );
+    // The same dates in a sentence about the past resolve backward.
+    check_on(
+        monday,
+        &[
+            (
+                "La audiencia se celebró el lunes 8 de diciembre.",
+                "lunes 8 de diciembre",
+                "2025-12-08",
+                Day,
+            ),
+            (
+                "La audiencia se celebró el viernes.",
+                "viernes",
+                "2025-12-12",
+                Day,
+            ),
+            (
+                "El juez decidió en marzo liberarlos.",
+                "marzo",
+                "2025-03",
+                Month,
+            ),
+        ],
+        Language::Es,
+    );
+}
+
+#[test]
+fn spanish_weekday_before_a_full_date() {
+    check(
+        &[
+            (
+                "La audiencia fue el lunes 22 de diciembre de 2025.",
+                "lunes 22 de diciembre de 2025",
+                "2025-12-22",
+                Day,
+            ),
+            (
+                "Lunes 22 de diciembre de 2025: llegaron los vuelos.",
+                "Lunes 22 de diciembre de 2025",
+                "2025-12-22",
+                Day,
+            ),
+            (
+                "Será el martes, 6 de enero de 2026.",
+                "martes, 6 de enero de 2026",
+                "2026-01-06",
+                Day,
+            ),
+            (
+                "El miércoles 3 de diciembre fueron trasladados.",
+                "miércoles 3 de diciembre",
+                "2025-12-03",
+                Day,
+            ),
+        ],
+        Language::Es,
+    );
+}

@@ -31,8 +31,12 @@ fn jaro<T: PartialEq>(a: &[T], b: &[T]) -> f32 {
         return 0.0;
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
-    let mut a_matched = vec![false; a.len()];
-    let mut b_matched = vec![false; b.len()];
+    // Words are short: the flags live on the stack unless a word is very long.
+    const ON_STACK: usize = 64;
+    let (mut a_stack, mut b_stack) = ([false; ON_STACK], [false; ON_STACK]);
+    let (mut a_heap, mut b_heap) = (Vec::new(), Vec::new());
+    let a_matched = flags(&mut a_stack, &mut a_heap, a.len());
+    let b_matched = flags(&mut b_stack, &mut b_heap, b.len());
     let mut matches = 0usize;
     for (i, ca) in a.iter().enumerate() {
         let from = i.saturating_sub(window);
@@ -67,6 +71,20 @@ fn jaro<T: PartialEq>(a: &[T], b: &[T]) -> f32 {
     (m / a.len() as f32 + m / b.len() as f32 + (m - transpositions as f32 / 2.0) / m) / 3.0
 }
 
+/// `len` flags, all false: in `stack` when they fit, else in `heap`.
+fn flags<'f, const N: usize>(
+    stack: &'f mut [bool; N],
+    heap: &'f mut Vec<bool>,
+    len: usize,
+) -> &'f mut [bool] {
+    if len <= N {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, false);
+        &mut heap[..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +96,8 @@ mod tests {
         assert_eq!(jaro_winkler("perez", "perez"), 1.0);
         assert_eq!(jaro_winkler("", "abc"), 0.0);
         assert!(jaro_winkler("boasbreg", "boasberg") > 0.95);
+        // Past the flags kept on the stack.
+        let long = "a".repeat(70);
+        assert_eq!(jaro_winkler(&long, &long), 1.0);
     }
 }

@@ -168,7 +168,31 @@ fn given_names_surnames_and_demonyms() {
     assert_eq!(Gazetteer::demonym("caracas"), None);
 }
 
+#[test]
+fn candidate_lists_merge_as_sorting_would() {
+    assert_eq!(
+        union_sorted(&[1, 3, 5], &[2, 3, 6, 9]),
+        vec![1, 2, 3, 5, 6, 9]
+    );
+    assert_eq!(union_sorted(&[], &[4, 7]), vec![4, 7]);
+    assert_eq!(union_sorted(&[4, 7], &[]), vec![4, 7]);
+    assert_eq!(union_sorted(&[2, 4], &[2, 4]), vec![2, 4]);
+}
+
 proptest::proptest! {
+    #[test]
+    fn union_of_sorted_lists(
+        a in proptest::collection::btree_set(0u32..64, 0..20),
+        b in proptest::collection::btree_set(0u32..64, 0..20),
+    ) {
+        let a: Vec<u32> = a.into_iter().collect();
+        let b: Vec<u32> = b.into_iter().collect();
+        let mut expected: Vec<u32> = a.iter().chain(&b).copied().collect();
+        expected.sort_unstable();
+        expected.dedup();
+        proptest::prop_assert_eq!(union_sorted(&a, &b), expected);
+    }
+
     #[test]
     fn lookup_and_scan_never_panic(text in "\\PC{0,80}") {
         let g = people();

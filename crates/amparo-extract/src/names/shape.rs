@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use super::lexicon::{CONNECTORS, ORG_CUES};
-use super::{COMPASS_WORDS, Evidence, Finder, Found};
+use super::{COMPASS_WORDS, Evidence, Finder, Found, insert_first};
 use crate::gazetteer::fx::FxHashMap;
 use crate::gazetteer::{Gazetteer, NameKind};
 
@@ -160,9 +160,11 @@ impl Finder<'_, '_, '_> {
             {
                 continue;
             }
-            kinds
-                .entry(self.key_of(mention.tokens.clone()))
-                .or_insert(mention.kind);
+            insert_first(
+                &mut kinds,
+                &self.key_of(mention.tokens.clone()),
+                mention.kind,
+            );
             // "Whole Foods Market" is also "Whole Foods".
             let tokens = mention.tokens.clone();
             if mention.kind == NameKind::Organization
@@ -170,9 +172,11 @@ impl Finder<'_, '_, '_> {
                 && self.hit_at[tokens.end - 1].is_none()
                 && self.is(tokens.end - 1, &ORG_CUES)
             {
-                kinds
-                    .entry(self.key_of(tokens.start..tokens.end - 1))
-                    .or_insert(NameKind::Organization);
+                insert_first(
+                    &mut kinds,
+                    &self.key_of(tokens.start..tokens.end - 1),
+                    NameKind::Organization,
+                );
             }
         }
         if kinds.is_empty() {
@@ -186,7 +190,7 @@ impl Finder<'_, '_, '_> {
             if mention.kind != NameKind::Person || !weak || mention.detail.is_some() {
                 continue;
             }
-            if let Some(kind) = kinds.get(&self.key_of(mention.tokens.clone())) {
+            if let Some(kind) = kinds.get(self.key_of(mention.tokens.clone()).as_ref()) {
                 mention.kind = *kind;
                 mention.evidence = Evidence::Cue;
                 mention.matches = None;
