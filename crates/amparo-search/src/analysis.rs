@@ -7,10 +7,12 @@
 //! text); names are folded but never stemmed, and once more as edge n-grams (every prefix of
 //! every word, up to [`MAX_PREFIX_CHARS`]) for names as you type.
 
+use std::collections::HashMap;
+
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
+    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Free text stemmed as English.
@@ -39,16 +41,21 @@ pub(crate) fn names_analyzer() -> TextAnalyzer {
     folded().build()
 }
 
+/// Free text: folded, then stemmed as `language`.
+fn stemmed(language: Language) -> TextAnalyzer {
+    folded().filter(Stemmer::new(language)).build()
+}
+
 /// Registers Amparo's analyzers on `index`.
 pub(crate) fn register(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(
         ENGLISH,
-        folded().filter(Stemmer::new(Language::English)).build(),
+        TextAnalyzer::from(Memoized::new(stemmed(Language::English))),
     );
     tokenizers.register(
         SPANISH,
-        folded().filter(Stemmer::new(Language::Spanish)).build(),
+        TextAnalyzer::from(Memoized::new(stemmed(Language::Spanish))),
     );
     tokenizers.register(NAMES, names_analyzer());
     tokenizers.register(
@@ -59,6 +66,123 @@ pub(crate) fn register(index: &Index) {
             })
             .build(),
     );
+}
+
+/// How many distinct words a [`Memoized`] analyzer remembers before it forgets them all and
+/// starts over. Each entry costs about 100 bytes, so this bounds the memo near 6 MB per analyzer
+/// copy (tantivy holds one copy per field per indexing thread).
+const MEMO_WORDS: usize = 1 << 16;
+
+/// An analyzer that remembers what each word became.
+///
+/// Splitting text into words is cheap; folding, lowercasing and above all stemming each word is
+/// not, and text repeats its words (a few thousand words make up most of any page). Every
+/// filter after the tokenizer acts on one word at a time and keeps no state between words, so
+/// the analysis of a word is a function of the word alone: this analyzer splits the text as
+/// `SimpleTokenizer` does, runs `per_word` (the whole analyzer: tokenizer and filters) on each
+/// word the first time it meets it, and thereafter gives the remembered result. The tokens
+/// (text, position, offsets) are the ones `per_word` would give on the whole text.
+///
+/// The memo lives in each copy of the analyzer (tantivy copies the registered analyzer for
+/// every segment it writes and every query it reads), and a copy starts with an empty one.
+pub(crate) struct Memoized {
+    words: SimpleTokenizer,
+    per_word: TextAnalyzer,
+    /// Each word met, and its one token (`None` when the filters dropped it).
+    memo: HashMap<Box<str>, Option<Box<str>>>,
+    /// The most words `memo` holds.
+    capacity: usize,
+}
+
+impl Memoized {
+    /// `per_word` remembered for up to [`MEMO_WORDS`] words.
+    pub(crate) fn new(per_word: TextAnalyzer) -> Memoized {
+        Memoized::with_capacity(per_word, MEMO_WORDS)
+    }
+
+    fn with_capacity(per_word: TextAnalyzer, capacity: usize) -> Memoized {
+        Memoized {
+            words: SimpleTokenizer::default(),
+            per_word,
+            memo: HashMap::new(),
+            capacity,
+        }
+    }
+}
+
+impl Clone for Memoized {
+    /// A copy with an empty memo: copies are made to be used apart, and copying the memo would
+    /// cost more than refilling it.
+    fn clone(&self) -> Memoized {
+        Memoized::with_capacity(self.per_word.clone(), self.capacity)
+    }
+}
+
+impl Tokenizer for Memoized {
+    type TokenStream<'a> = MemoizedStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MemoizedStream<'a> {
+        MemoizedStream {
+            words: self.words.token_stream(text),
+            per_word: &mut self.per_word,
+            memo: &mut self.memo,
+            capacity: self.capacity,
+        }
+    }
+}
+
+pub(crate) struct MemoizedStream<'a> {
+    words: SimpleTokenStream<'a>,
+    per_word: &'a mut TextAnalyzer,
+    memo: &'a mut HashMap<Box<str>, Option<Box<str>>>,
+    capacity: usize,
+}
+
+impl MemoizedStream<'_> {
+    /// What `per_word` makes of `word`: its one token, or `None` if it drops the word.
+    fn analyze(per_word: &mut TextAnalyzer, word: &str) -> Option<Box<str>> {
+        let mut stream = per_word.token_stream(word);
+        let token = stream
+            .advance()
+            .then(|| stream.token().text.as_str().into());
+        debug_assert!(!stream.advance(), "one word made more than one token");
+        token
+    }
+}
+
+impl TokenStream for MemoizedStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let token = self.words.token_mut();
+            let analyzed = match self.memo.get(token.text.as_str()) {
+                Some(analyzed) => analyzed.as_deref(),
+                None => {
+                    if self.memo.len() >= self.capacity {
+                        self.memo.clear();
+                    }
+                    let analyzed = Self::analyze(self.per_word, &token.text);
+                    self.memo
+                        .entry(token.text.as_str().into())
+                        .or_insert(analyzed)
+                        .as_deref()
+                }
+            };
+            if let Some(analyzed) = analyzed {
+                token.text.clear();
+                token.text.push_str(analyzed);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
 }
 
 /// A token filter that replaces each word by its prefixes of 1 to `max_chars` characters, all
@@ -186,6 +310,60 @@ mod tests {
             tokens(&mut analyzer, "José Ñu"),
             ["j@0", "jo@0", "jos@0", "n@1", "nu@1"]
         );
+    }
+
+    /// Text with what the analyzers treat specially: case, accents, digits, other scripts,
+    /// punctuation inside words, words over the length limit, and words that come back.
+    const MIXED: &str = "Deportación deportacion DEPORTACIÓN; the deported men were deported. \
+        Los hombres deportados — 2024-03-01, año 2023, Ñandú straße ΣΊΣΥΦΟΣ Русский текст 漢字 \
+        x1 don't l'homme e-mail naïve café CAFÉ Café \
+        abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghij \
+        abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh running runs ran \
+        ééééééééééééééééééééééééééééééé fin";
+
+    /// Tokens with their text, position and offsets.
+    fn full_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push((
+                token.text.clone(),
+                token.position,
+                token.offset_from,
+                token.offset_to,
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn memoized_analysis_gives_the_same_tokens() {
+        for language in [Language::English, Language::Spanish] {
+            let mut plain = stemmed(language);
+            let mut memoized = TextAnalyzer::from(Memoized::new(stemmed(language)));
+            // A memo too small for the text, forgetting as it goes.
+            let mut forgetful = TextAnalyzer::from(Memoized::with_capacity(stemmed(language), 3));
+            let expected = full_tokens(&mut plain, MIXED);
+            assert!(expected.len() > 30, "{expected:?}");
+            // Twice each: the second time every word comes from the memo.
+            for _ in 0..2 {
+                assert_eq!(full_tokens(&mut memoized, MIXED), expected);
+                assert_eq!(full_tokens(&mut forgetful, MIXED), expected);
+            }
+            let mut copy = memoized.clone();
+            assert_eq!(full_tokens(&mut copy, MIXED), expected);
+            assert_eq!(full_tokens(&mut memoized, ""), []);
+        }
+    }
+
+    #[test]
+    fn words_over_the_limit_are_dropped_but_keep_their_position() {
+        let mut english = TextAnalyzer::from(Memoized::new(stemmed(Language::English)));
+        let long = "a".repeat(MAX_TOKEN_BYTES);
+        let text = format!("one {long} three {long}");
+        assert_eq!(tokens(&mut english, &text), ["one@0", "three@2"]);
+        assert_eq!(tokens(&mut english, &text), ["one@0", "three@2"]);
     }
 
     #[test]

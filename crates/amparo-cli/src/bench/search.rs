@@ -7,8 +7,16 @@
 //! queries of one to three words drawn in proportion to frequency^0.75, about one in six a
 //! two-word phrase drawn from the bigrams.
 //!
-//! The same documents are indexed three times, each build timed alone (documents are generated
-//! on the fly, so generation is inside each build time; its rate alone is reported too):
+//! The same documents are indexed three times, each build timed alone. Documents are generated
+//! on the fly by a thread of their own, at most [`GENERATED_AHEAD`] ahead of the indexer, so
+//! generation overlaps indexing rather than adding to it, but it is not free: on a machine with
+//! few cores it takes CPU the indexer could have used. So each engine reports, besides
+//! `build_docs_per_s` (documents over the wall-clock seconds from the first document to the
+//! finished commit, generation running alongside; the final merge into one segment is after
+//! and not counted, reported as `merge_seconds` where there is one), `build_cpu_seconds` (the
+//! CPU time of the whole process over the same span, every thread, generation included) and
+//! `generate_cpu_seconds` (the generating thread's share of it); `generate_docs_per_s` at the
+//! top is generation alone, on one thread:
 //! - `amparo`: `amparo_search::SearchIndex` (bilingual analysis, names, sensitive index), queried
 //!   as a viewer who may see half the cases, top 10 by relevance, facet counts on kind,
 //!   violation and year;
@@ -84,12 +92,59 @@ pub struct SearchOptions {
 struct Model {
     words: Vec<String>,
     counts: Vec<u64>,
-    /// Per word: (follower, cumulative count).
-    next: Vec<Vec<(u32, u64)>>,
+    /// Per word: its followers and their cumulative counts. In one flat table rather than a
+    /// list per word: generation spends most of its time searching these counts, and searched
+    /// alone and side by side they touch far less memory.
+    next: Followers,
     /// Cumulative counts over all words, to start and restart.
     start: Vec<u64>,
     files: usize,
     tokens: u64,
+}
+
+/// Every word's followers with their cumulative counts, all words' one after the other.
+struct Followers {
+    /// The followers, grouped by the word they follow.
+    words: Vec<u32>,
+    /// `words`' cumulative counts, from 0 again at each word's first follower.
+    cumulative: Vec<u64>,
+    /// Where each word's followers start in `words`, and (last) where the last word's end.
+    starts: Vec<usize>,
+}
+
+impl Followers {
+    /// From `(from, to)` pairs and their counts, sorted.
+    fn new(vocabulary: usize, sorted: &[((u32, u32), u64)]) -> Followers {
+        let mut words = Vec::with_capacity(sorted.len());
+        let mut cumulative = Vec::with_capacity(sorted.len());
+        let mut starts = vec![0; vocabulary + 1];
+        let mut previous = None;
+        let mut total = 0;
+        for &((from, to), count) in sorted {
+            if previous != Some(from) {
+                previous = Some(from);
+                total = 0;
+            }
+            total += count;
+            words.push(to);
+            cumulative.push(total);
+            starts[from as usize + 1] += 1;
+        }
+        for word in 0..vocabulary {
+            starts[word + 1] += starts[word];
+        }
+        Followers {
+            words,
+            cumulative,
+            starts,
+        }
+    }
+
+    /// The followers of `word` and their cumulative counts.
+    fn of(&self, word: usize) -> (&[u32], &[u64]) {
+        let range = self.starts[word]..self.starts[word + 1];
+        (&self.words[range.clone()], &self.cumulative[range])
+    }
 }
 
 fn pick_cumulative(rng: &mut Rng, cumulative: &[u64]) -> usize {
@@ -144,14 +199,9 @@ impl Model {
                 files.len()
             );
         }
-        let mut next: Vec<Vec<(u32, u64)>> = vec![Vec::new(); words.len()];
         let mut sorted: Vec<((u32, u32), u64)> = pairs.into_iter().collect();
         sorted.sort_unstable();
-        for ((from, to), count) in sorted {
-            let list = &mut next[from as usize];
-            let before = list.last().map_or(0, |(_, c)| *c);
-            list.push((to, before + count));
-        }
+        let next = Followers::new(words.len(), &sorted);
         let mut start = Vec::with_capacity(counts.len());
         let mut total = 0;
         for count in &counts {
@@ -170,12 +220,12 @@ impl Model {
 
     fn next_word(&self, rng: &mut Rng, previous: Option<usize>) -> usize {
         if let Some(previous) = previous {
-            let followers = &self.next[previous];
+            let (followers, cumulative) = self.next.of(previous);
             if !followers.is_empty() && !rng.chance(3) {
-                let total = followers.last().map_or(1, |(_, c)| *c);
+                let total = cumulative.last().map_or(1, |c| *c);
                 let target = rng.next_u64() % total;
-                let at = followers.partition_point(|(_, c)| *c <= target);
-                return followers[at].0 as usize;
+                let at = cumulative.partition_point(|c| *c <= target);
+                return followers[at] as usize;
             }
         }
         pick_cumulative(rng, &self.start)
@@ -290,11 +340,11 @@ fn queries(model: &Model) -> Vec<Query> {
         .map(|_| {
             if rng.chance(17) {
                 let first = pick_cumulative(&mut rng, &cumulative);
-                let followers = &model.next[first];
-                if let Some(&(_, last)) = followers.last() {
+                let (followers, counts) = model.next.of(first);
+                if let Some(&last) = counts.last() {
                     let target = rng.next_u64() % last;
-                    let at = followers.partition_point(|(_, c)| *c <= target);
-                    let second = followers[at].0 as usize;
+                    let at = counts.partition_point(|c| *c <= target);
+                    let second = followers[at] as usize;
                     return Query {
                         words: vec![model.words[first].clone(), model.words[second].clone()],
                         phrase: true,
@@ -314,7 +364,7 @@ fn queries(model: &Model) -> Vec<Query> {
 
 struct Engine {
     times: Vec<Duration>,
-    build_seconds: f64,
+    build: Build,
     docs: usize,
     index_bytes: u64,
     mean_hits: f64,
@@ -329,13 +379,20 @@ impl Engine {
             "p95_ms": round3(percentile_ms(&self.times, 95.0)),
             "p99_ms": round3(percentile_ms(&self.times, 99.0)),
             "max_ms": round3(self.times.last().map_or(0.0, |t| t.as_secs_f64() * 1e3)),
-            "build_docs_per_s": round1(self.docs as f64 / self.build_seconds),
-            "build_seconds": round3(self.build_seconds),
+            "build_docs_per_s": round1(self.docs as f64 / self.build.seconds),
+            "build_seconds": round3(self.build.seconds),
+            "build_cpu_seconds": round3(self.build.cpu_seconds),
+            "generate_cpu_seconds": round3(self.build.generate_cpu_seconds),
             "index_mb": round1(self.index_bytes as f64 / 1e6),
             "mean_total_hits": round1(self.mean_hits),
         });
-        if let (Some(object), Some(extra)) = (value.as_object_mut(), self.extra.as_object()) {
-            object.extend(extra.clone());
+        if let Some(object) = value.as_object_mut() {
+            if let Some(merge) = self.build.merge_seconds {
+                object.insert("merge_seconds".into(), json!(round3(merge)));
+            }
+            if let Some(extra) = self.extra.as_object() {
+                object.extend(extra.clone());
+            }
         }
         value
     }
@@ -365,7 +422,108 @@ fn time_queries(
     Ok((times, hits as f64 / queries.len().max(1) as f64))
 }
 
-fn build_amparo(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<f64> {
+/// Documents the generating thread may have made ahead of the indexer.
+const GENERATED_AHEAD: usize = 256;
+
+/// What a build cost.
+struct Build {
+    /// Wall-clock seconds from the first document to the finished commit.
+    seconds: f64,
+    /// CPU seconds of the whole process over the same span (every thread).
+    cpu_seconds: f64,
+    /// CPU seconds of the thread that generated the documents (part of `cpu_seconds`).
+    generate_cpu_seconds: f64,
+    /// Wall-clock seconds of merging the index into one segment after the build, if it was.
+    merge_seconds: Option<f64>,
+}
+
+/// CPU seconds (user and system) of this process so far, every thread, living or ended.
+fn process_cpu_seconds() -> f64 {
+    cpu_seconds_in("/proc/self/stat")
+}
+
+/// CPU seconds (user and system) of the calling thread so far.
+fn thread_cpu_seconds() -> f64 {
+    cpu_seconds_in("/proc/thread-self/stat")
+}
+
+/// The user and system time in a /proc `stat` file, in seconds; 0 where /proc is missing.
+fn cpu_seconds_in(path: &str) -> f64 {
+    // The fields after the command (which is in parentheses and may hold spaces): utime and
+    // stime are the 12th and 13th, in clock ticks of 1/100 s (Linux's USER_HZ).
+    let Ok(stat) = std::fs::read_to_string(path) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |at: usize| {
+        fields
+            .get(at)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// A build's clock: wall-clock and process CPU time since it started.
+struct Clock {
+    started: Instant,
+    cpu: f64,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            started: Instant::now(),
+            cpu: process_cpu_seconds(),
+        }
+    }
+
+    /// The build so far, of which `generate_cpu_seconds` went to generating documents.
+    fn stop(self, generate_cpu_seconds: f64) -> Build {
+        Build {
+            seconds: self.started.elapsed().as_secs_f64(),
+            cpu_seconds: process_cpu_seconds() - self.cpu,
+            generate_cpu_seconds,
+            merge_seconds: None,
+        }
+    }
+}
+
+/// Generates the first `--docs` documents on a thread of their own and gives each, with its
+/// number, to `index` on this one. Returns the generating thread's CPU seconds.
+fn generate_into(
+    model: &Model,
+    options: &SearchOptions,
+    mut index: impl FnMut(u64, SearchDoc) -> anyhow::Result<()>,
+) -> anyhow::Result<f64> {
+    let docs = options.docs as u64;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(GENERATED_AHEAD);
+        let generator = scope.spawn(move || {
+            let cpu = thread_cpu_seconds();
+            for i in 0..docs {
+                // The receiver is gone only if indexing failed: stop.
+                if send.send(document(model, i)).is_err() {
+                    break;
+                }
+            }
+            thread_cpu_seconds() - cpu
+        });
+        for (i, doc) in (0..docs).zip(receive.iter()) {
+            index(i, doc)?;
+        }
+        drop(receive);
+        generator
+            .join()
+            .map_err(|_| anyhow::anyhow!("the document generator panicked"))
+    })
+}
+
+fn build_amparo(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<Build> {
     let index = SearchIndex::open_or_create(
         dir,
         &IndexOptions {
@@ -373,17 +531,20 @@ fn build_amparo(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::R
             memory_budget_bytes: options.threads * (128 << 20),
         },
     )?;
-    let started = Instant::now();
-    for i in 0..options.docs as u64 {
-        index.insert(&document(model, i))?;
+    let clock = Clock::start();
+    let generate_cpu_seconds = generate_into(model, options, |i, doc| {
+        index.insert(&doc)?;
         if i > 0 && i % 200_000 == 0 {
             eprintln!("bench: amparo: {i} documents");
         }
-    }
+        Ok(())
+    })?;
     index.commit()?;
-    let seconds = started.elapsed().as_secs_f64();
+    let mut build = clock.stop(generate_cpu_seconds);
+    let started = Instant::now();
     index.merge_segments()?;
-    Ok(seconds)
+    build.merge_seconds = Some(started.elapsed().as_secs_f64());
+    Ok(build)
 }
 
 struct Bare {
@@ -405,15 +566,14 @@ fn bare_schema() -> Bare {
     }
 }
 
-fn build_bare(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<f64> {
+fn build_bare(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<Build> {
     let bare = bare_schema();
     let index = Index::create_in_dir(dir, bare.schema.clone())?;
     let id = bare.schema.get_field("id")?;
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(options.threads, options.threads * (128 << 20))?;
-    let started = Instant::now();
-    for i in 0..options.docs as u64 {
-        let doc = document(model, i);
+    let clock = Clock::start();
+    let generate_cpu_seconds = generate_into(model, options, |_, doc| {
         let mut out = TantivyDocument::default();
         out.add_text(id, doc.id.to_string());
         out.add_text(bare.body, format!("{}\n{}", doc.title, doc.text));
@@ -425,43 +585,44 @@ fn build_bare(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::Res
             out.add_facet(bare.facets[2], Facet::from_path([date.year().to_string()]));
         }
         writer.add_document(out)?;
-    }
+        Ok(())
+    })?;
     writer.commit()?;
-    let seconds = started.elapsed().as_secs_f64();
+    let mut build = clock.stop(generate_cpu_seconds);
+    let started = Instant::now();
     let ids = index.searchable_segment_ids()?;
     if ids.len() > 1 {
         writer.merge(&ids).wait()?;
     }
     writer.wait_merging_threads()?;
-    Ok(seconds)
+    build.merge_seconds = Some(started.elapsed().as_secs_f64());
+    Ok(build)
 }
 
-fn build_fts5(path: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<f64> {
-    let mut db = rusqlite::Connection::open(path)?;
+/// Documents per FTS5 transaction.
+const FTS5_BATCH: u64 = 10_000;
+
+fn build_fts5(path: &Path, model: &Model, options: &SearchOptions) -> anyhow::Result<Build> {
+    let db = rusqlite::Connection::open(path)?;
     db.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
          CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');",
     )?;
-    let started = Instant::now();
-    let mut i = 0u64;
-    while i < options.docs as u64 {
-        let transaction = db.transaction()?;
-        {
-            let mut insert = transaction
-                .prepare_cached("INSERT INTO docs(rowid, title, body) VALUES (?1, ?2, ?3)")?;
-            for _ in 0..10_000 {
-                if i >= options.docs as u64 {
-                    break;
-                }
-                let doc = document(model, i);
-                insert.execute(rusqlite::params![i as i64, doc.title, doc.text])?;
-                i += 1;
-            }
+    let mut insert = db.prepare("INSERT INTO docs(rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let docs = options.docs as u64;
+    let clock = Clock::start();
+    let generate_cpu_seconds = generate_into(model, options, |i, doc| {
+        if i % FTS5_BATCH == 0 {
+            db.execute_batch("BEGIN")?;
         }
-        transaction.commit()?;
-    }
+        insert.execute(rusqlite::params![i as i64, doc.title, doc.text])?;
+        if (i + 1) % FTS5_BATCH == 0 || i + 1 == docs {
+            db.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    })?;
     db.execute_batch("INSERT INTO docs(docs) VALUES ('optimize');")?;
-    Ok(started.elapsed().as_secs_f64())
+    Ok(clock.stop(generate_cpu_seconds))
 }
 
 fn dir_bytes(path: &Path) -> u64 {
@@ -558,7 +719,7 @@ pub fn search(options: &SearchOptions) -> anyhow::Result<()> {
     let peak_rss_serving = peak_rss_mb();
     let mut amparo = Engine {
         times,
-        build_seconds: amparo_build,
+        build: amparo_build,
         docs: options.docs,
         index_bytes: dir_bytes(&amparo_dir),
         mean_hits,
@@ -594,7 +755,7 @@ pub fn search(options: &SearchOptions) -> anyhow::Result<()> {
     })?;
     let mut bare = Engine {
         times,
-        build_seconds: bare_build,
+        build: bare_build,
         docs: options.docs,
         index_bytes: dir_bytes(&bare_dir),
         mean_hits,
@@ -614,7 +775,7 @@ pub fn search(options: &SearchOptions) -> anyhow::Result<()> {
     })?;
     let mut fts5 = Engine {
         times,
-        build_seconds: fts5_build,
+        build: fts5_build,
         docs: options.docs,
         index_bytes: dir_bytes(&fts5_path),
         mean_hits,
