@@ -158,6 +158,11 @@ impl Access {
         self.admin
     }
 
+    /// The signed-in user, if the actor is one.
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.user_id
+    }
+
     /// The role the rights are capped by (the user's current role, not the one at sign-in).
     pub fn role(&self) -> Role {
         self.role

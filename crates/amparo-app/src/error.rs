@@ -130,6 +130,10 @@ pub enum AppError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The search index failed (it is derived from the records: `amparo index rebuild` makes it
+    /// again).
+    #[error("search index: {0}")]
+    SearchIndex(String),
     /// A query parameter is wrong or does not apply to what is queried.
     #[error("parameter {parameter}: {message}")]
     InvalidQuery {
@@ -170,6 +174,7 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::PasswordHash(_) => "internal_error",
             AppError::InvalidQuery { .. } => "invalid_query",
+            AppError::SearchIndex(_) => "search_index_error",
             AppError::NoSuchFeed(_) => "not_found",
             AppError::DuplicateFeed { .. } => "duplicate_feed",
             AppError::InvalidFeedUrl { .. } => "invalid_url",

@@ -28,6 +28,7 @@ mod pages;
 mod query;
 mod records;
 pub mod review;
+mod search;
 pub mod shares;
 pub mod signin;
 mod tokens;
@@ -42,6 +43,10 @@ pub use amparo_store::{FeedPoll, FeedSettings as Subscription, JobCounts, JobSta
 pub use access::{Access, Rights, role_ceiling};
 pub use accounts::{GrantInfo, GranteeName, parse_rights};
 pub use actor::{Actor, Channel};
+pub use amparo_search::{
+    FacetCounts, FacetField, Hit, MAX_LIMIT as MAX_SEARCH_PAGE, QueryProblem, SearchRequest,
+    Snippet, SortBy,
+};
 pub use amparo_store::{AuditEvent, AuditFilter};
 pub use audit::audit_content;
 pub use auth::{generate_password, hash_password};
@@ -64,6 +69,9 @@ pub use review::{
     BulkReport, Candidate, DEFAULT_CONFIDENT, Decision, DecisionOutcome, PendingReport,
     ProcessReport,
 };
+pub use search::{
+    DEFAULT_PER_PAGE, Found, INDEX_FOLDER, RebuildReport, SEARCHED_KINDS, SearchPage, SearchParams,
+};
 pub use signin::{PendingSignIn, SecondFactorStatus, SignIn, TotpEnrolment};
 pub use tokens::{ApiTokenInfo, NewToken, Scope, Scopes, TOKEN_PREFIX, TokenActor};
 pub use views::{ListPage, PresentStatus};
@@ -81,6 +89,7 @@ pub struct App {
     log: Arc<log::LogRuntime>,
     ingest: Arc<pages::IngestRuntime>,
     audit: Arc<audit::AuditQueue>,
+    search: Arc<search::SearchRuntime>,
     /// The unlocked keyring (`None` for an App assembled from parts without one).
     keys: Arc<std::sync::RwLock<Option<Arc<amparo_store::Keyring>>>>,
 }
@@ -111,6 +120,7 @@ impl App {
             log: Arc::default(),
             ingest: Arc::default(),
             audit: Arc::default(),
+            search: Arc::default(),
             keys: Arc::default(),
         }
     }

@@ -214,6 +214,17 @@ async fn plant_markers(app: &App, outside: &Path) -> Planted {
     assert!(checked.is_intact(), "{:?}", checked.problems);
     assert!(checked.opened >= 4, "{checked:?}");
 
+    // Searching makes the search index in the data directory; the real name, the testimony
+    // and the file's name are found (from the index held in memory).
+    for needle in ["Zyxwvutsr", "testimony-marker-61ab", "filename-marker-3e9a"] {
+        let page = app
+            .search(&admin(), &amparo_app::SearchRequest::new(needle))
+            .await
+            .unwrap();
+        assert!(page.total >= 1, "{needle}: {:?}", page.to_json());
+    }
+    assert!(app.data_dir().join(amparo_app::INDEX_FOLDER).is_dir());
+
     // A user's second factor, enrolled.
     let (_, password) = app
         .create_user(&admin(), "ana", amparo_model::records::Role::Lawyer)

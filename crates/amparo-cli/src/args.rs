@@ -140,6 +140,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,
     },
+    /// Search the records: words in English or Spanish (accents optional), "a phrase", AND, OR,
+    /// NOT, with filters. The command line acts as an administrator and finds real names too.
+    Search(Box<SearchArgs>),
+    /// The search index (derived from the records, in the data directory's `search/`).
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Remove blobs that no capture names.
     Gc {
         /// Keep unreferenced blobs younger than this many seconds (default: gc.min_age_seconds).
@@ -671,6 +679,71 @@ pub enum BundleCommand {
         /// `@PATH` to read it from a file.
         #[arg(long, value_name = "VKEY")]
         key: Option<String>,
+    },
+}
+
+/// What `amparo search` looks for.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// What to look for; empty lists every record (with filters, to browse).
+    #[arg(default_value = "")]
+    pub query: String,
+    /// Read the query as the start of a name (names as you type).
+    #[arg(long)]
+    pub prefix: bool,
+    /// Only records of this kind (person, event, document, case…); repeatable.
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Only records of this case (its id); repeatable.
+    #[arg(long, value_name = "CASE_ID")]
+    pub case: Vec<String>,
+    /// Only text in this language (en, es…); repeatable.
+    #[arg(long)]
+    pub language: Vec<String>,
+    /// Only records with this violation type (a vocabulary code); repeatable.
+    #[arg(long)]
+    pub violation: Vec<String>,
+    /// Only records with this custody status (a vocabulary code); repeatable.
+    #[arg(long)]
+    pub custody_status: Vec<String>,
+    /// Only records at this place (its id); repeatable.
+    #[arg(long, value_name = "PLACE_ID")]
+    pub place: Vec<String>,
+    /// Only records dated in this year; repeatable.
+    #[arg(long)]
+    pub year: Vec<String>,
+    /// Only records dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only records dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Order: relevance (default), newest or oldest.
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// The page of results, from 1.
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    /// Results per page.
+    #[arg(long, default_value_t = amparo_app::DEFAULT_PER_PAGE)]
+    pub per_page: usize,
+    /// Facets to count, comma-separated (kind, case, language, violation, custody_status,
+    /// place, year); default all, "" none.
+    #[arg(long)]
+    pub facets: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Throw the search index away and index every record again, with a progress bar. Stop
+    /// the server first: only one process at a time writes the index.
+    Rebuild {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -14,6 +14,7 @@ mod log;
 mod progress;
 mod records;
 mod review;
+mod search;
 mod serve;
 mod transfer;
 
@@ -27,8 +28,8 @@ use anyhow::Context;
 use clap::Parser;
 
 use args::{
-    BenchSuite, BundleCommand, Cli, Command, GrantCommand, InspectCommand, ProofCommand,
-    TeamCommand, TokenCommand, UserCommand,
+    BenchSuite, BundleCommand, Cli, Command, GrantCommand, IndexCommand, InspectCommand,
+    ProofCommand, SearchArgs, TeamCommand, TokenCommand, UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -245,6 +246,51 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                 *json,
             )
             .await?;
+        }
+        Command::Search(search) => {
+            let SearchArgs {
+                query,
+                prefix,
+                kind,
+                case,
+                language,
+                violation,
+                custody_status,
+                place,
+                year,
+                from,
+                to,
+                sort,
+                page,
+                per_page,
+                facets,
+                json,
+            } = search.as_ref();
+            let app = open(cli, opened).await?;
+            let params = amparo_app::SearchParams {
+                q: query.clone(),
+                prefix: *prefix,
+                kind: kind.clone(),
+                case: case.clone(),
+                language: language.clone(),
+                violation: violation.clone(),
+                custody_status: custody_status.clone(),
+                place: place.clone(),
+                year: year.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                sort: sort.clone(),
+                page: Some(*page),
+                per_page: Some(*per_page),
+                facets: facets.clone(),
+            };
+            search::search(app, &actor, &params, *json).await?;
+        }
+        Command::Index {
+            command: IndexCommand::Rebuild { json },
+        } => {
+            let app = open(cli, opened).await?;
+            search::rebuild(app, &actor, *json).await?;
         }
         Command::Gc { min_age } => {
             let app = open(cli, opened).await?;

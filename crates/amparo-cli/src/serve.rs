@@ -162,6 +162,7 @@ async fn serve_signing(app: App, listener: TcpListener) -> anyhow::Result<()> {
     let signer = tokio::spawn(sign_checkpoints(app.clone(), stopped));
     let (stop_polling, polling_stopped) = tokio::sync::oneshot::channel();
     let poller = tokio::spawn(poll_feeds(app.clone(), polling_stopped));
+    tokio::spawn(prepare_search(app.clone()));
     let served = amparo_server::serve(app.clone(), listener, shutdown_signal()).await;
     let _ = stop_polling.send(());
     let _ = poller.await;
@@ -172,6 +173,21 @@ async fn serve_signing(app: App, listener: TcpListener) -> anyhow::Result<()> {
         tracing::warn!(%error, "could not sign a final evidence log checkpoint");
     }
     Ok(served?)
+}
+
+/// Brings the search index up to date (or builds it, on first start) while the server starts
+/// serving, so that the first search does not wait for it.
+async fn prepare_search(app: App) {
+    let started = std::time::Instant::now();
+    match app.prepare_search().await {
+        Ok(()) => tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "search index ready"
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "the search index could not be prepared; searches will try again");
+        }
+    }
 }
 
 /// `amparo serve`

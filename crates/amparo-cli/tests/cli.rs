@@ -954,3 +954,81 @@ fn gc_removes_exactly_a_planted_orphan_blob() {
     originals.sort();
     assert_eq!(exported, originals);
 }
+
+/// `amparo search` finds records (real names included, as the command line is an
+/// administrator), prints JSON, refuses bad input clearly, and `amparo index rebuild` remakes
+/// the index to the same answers.
+#[test]
+fn search_finds_records_and_a_rebuilt_index_answers_the_same() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    init(&data);
+    let case = create(&data, "case", &json!({"title": "Vuelos a El Salvador"}));
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    create(
+        &data,
+        "event",
+        &json!({
+            "title": "Deportación de 238 venezolanos",
+            "description": "Trasladados a la prisión de máxima seguridad.",
+            "period": {"start": "2025-03-15"},
+            "violation_types": ["arbitrary-detention"],
+            "case_ids": [case_id],
+        }),
+    );
+    create(
+        &data,
+        "person",
+        &json!({
+            "case_ids": [case_id],
+            "sensitive": {"full_name": "Wenceslao Quintanilla"},
+        }),
+    );
+    let found = ok_json(&data, &["search", "deportacion", "--json"]);
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["kind"], "event");
+    assert!(
+        found["hits"][0]["snippet"]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<b>Deportación</b>"),
+        "{found}"
+    );
+    let by_name = ok_json(&data, &["search", "Quintanilla", "--json"]);
+    assert_eq!(by_name["total"], 1, "{by_name}");
+    assert_eq!(by_name["hits"][0]["kind"], "person");
+    let text = ok(&data, &["search", "prisión", "--year", "2025"]);
+    assert!(text.contains("1 record match"), "{text}");
+    assert!(text.contains("[prisión]"), "{text}");
+    let filtered = ok_json(
+        &data,
+        &["search", "", "--violation", "arbitrary-detention", "--json"],
+    );
+    assert_eq!(filtered["total"], 1, "{filtered}");
+    assert_eq!(filtered["facets"]["kind"][0]["value"], "event");
+
+    let before = ok_json(&data, &["search", "", "--per-page", "200", "--json"]);
+    let rebuilt = ok_json(&data, &["index", "rebuild", "--json"]);
+    assert_eq!(rebuilt["records"], 3, "{rebuilt}");
+    let after = ok_json(&data, &["search", "", "--per-page", "200", "--json"]);
+    let without_scores = |page: &Value| {
+        let mut page = page.clone();
+        for hit in page["hits"].as_array_mut().unwrap() {
+            hit.as_object_mut().unwrap().remove("score");
+        }
+        page
+    };
+    assert_eq!(without_scores(&after), without_scores(&before));
+
+    for (args, expected) in [
+        (vec!["search", "x", "--sort", "random"], "sort"),
+        (vec!["search", "x", "--kind", "spaceship"], "kind"),
+        (vec!["search", "x", "--from", "yesterday"], "from"),
+    ] {
+        let stderr = fails(&data, &args);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let long = "palabra ".repeat(1_300);
+    let stderr = fails(&data, &["search", &long]);
+    assert!(stderr.contains("characters"), "{stderr}");
+}

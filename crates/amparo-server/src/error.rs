@@ -78,7 +78,8 @@ impl From<AppError> for PageError {
             AppError::Store(_)
             | AppError::Blob(_)
             | AppError::Io { .. }
-            | AppError::PasswordHash(_) => {
+            | AppError::PasswordHash(_)
+            | AppError::SearchIndex(_) => {
                 return Self::internal(error);
             }
             _ => StatusCode::BAD_REQUEST,

@@ -9,6 +9,7 @@ mod forms;
 pub mod i18n;
 mod pages;
 mod qr_svg;
+mod query;
 mod router;
 mod session;
 mod timeline_svg;

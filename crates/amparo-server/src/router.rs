@@ -61,6 +61,7 @@ pub const PAGE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/records/{kind}/{id}/edit"),
     ("GET", "/records/{kind}/{id}/history"),
     ("GET", "/account"),
+    ("GET", "/search"),
 ];
 
 /// The signed-in forms, as (method, path) pairs; each checks the session's CSRF token.
@@ -163,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
         .route("/account", get(account::account))
+        .route("/search", get(pages::search_page))
         .route("/account/totp/start", post(account::start_totp))
         .route("/account/totp/confirm", post(account::confirm_totp))
         .route("/account/totp/disable", post(account::disable_totp))

@@ -73,6 +73,8 @@ const POLICY: &[(&str, &str, Policy)] = &[
     ("GET", "/records/{kind}/{id}/edit", Policy::Read),
     ("GET", "/records/{kind}/{id}/history", Policy::Read),
     ("GET", "/account", Policy::AnyUser),
+    // Search shows each reader only what they may see.
+    ("GET", "/search", Policy::AnyUser),
     // Forms.
     ("POST", "/logout", Policy::AnyUser),
     ("POST", "/language", Policy::AnyUser),
@@ -112,6 +114,7 @@ const POLICY: &[(&str, &str, Policy)] = &[
     ("GET", "/api/v1/captures/{id}/proof", Policy::Read),
     ("GET", "/api/v1/captures/{id}/bundle", Policy::Export),
     ("GET", "/api/v1/persons/{id}/timeline", Policy::Read),
+    ("GET", "/api/v1/search", Policy::AnyUser),
     ("GET", "/api/v1/feeds", Policy::AnyUser),
     ("POST", "/api/v1/feeds", Policy::Admin),
     ("GET", "/api/v1/feeds.opml", Policy::AnyUser),
@@ -747,7 +750,29 @@ async fn a_member_without_the_sensitive_right_never_sees_a_planted_real_name() {
     let session = sign_in(&fixture, "no-sensitive").await;
     let markers = [REAL_NAME, "Cheo", TESTIMONY_MARKER, "Jos\\u00e9 Gregorio"];
     let mut seen = 0;
-    for path in read_paths(&fixture) {
+    // Search, by page and API, for each marker and for a piece of each: it finds nothing, and
+    // the page shows the query back only in its box and in the language switch's return address.
+    let mut searches = Vec::new();
+    for query in [
+        REAL_NAME,
+        "Gregorio",
+        "Cheo",
+        TESTIMONY_MARKER,
+        "cell block",
+    ] {
+        let encoded: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+        for path in [
+            format!("/search?q={encoded}"),
+            format!("/api/v1/search?q={encoded}"),
+        ] {
+            searches.push((path, Some(query)));
+        }
+    }
+    let walk = read_paths(&fixture)
+        .into_iter()
+        .map(|path| (path, None))
+        .chain(searches);
+    for (path, query) in walk {
         let answer = if path.starts_with("/api/") {
             let token = &fixture.tokens["no-sensitive"];
             fixture
@@ -771,9 +796,25 @@ async fn a_member_without_the_sensitive_right_never_sees_a_planted_real_name() {
         if answer.0 == StatusCode::OK {
             seen += 1;
         }
+        let mut shown = answer.1.clone();
+        if let Some(query) = query {
+            assert_eq!(answer.0, StatusCode::OK, "{path}");
+            shown = shown
+                .replace(&format!("value=\"{query}\""), "")
+                .replace(&format!("value=\"{path}\""), "");
+            if path.starts_with("/api/") {
+                let found: Value = serde_json::from_str(&answer.1).unwrap();
+                assert_eq!(found["total"], 0, "{path} finds the record: {found}");
+            } else {
+                assert!(
+                    answer.1.contains("<p role=\"status\">Nothing found."),
+                    "{path} finds the record"
+                );
+            }
+        }
         for marker in markers {
             assert!(
-                !answer.1.contains(marker),
+                !shown.contains(marker),
                 "{path} shows {marker:?} to a reader without the sensitive right"
             );
         }
@@ -790,4 +831,15 @@ async fn a_member_without_the_sensitive_right_never_sees_a_planted_real_name() {
         )
         .await;
     assert!(person.1.contains(REAL_NAME), "{}", person.1);
+    // And search finds the person by the name for them.
+    let found = fixture
+        .send(
+            Request::get("/search?q=Gregorio")
+                .header(header::COOKIE, format!("amparo_session={}", holder.cookie))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(found.1.contains("<b>Gregorio</b>"), "{}", found.1);
+    assert!(found.1.contains(&format!("/persons/{}", fixture.person)));
 }

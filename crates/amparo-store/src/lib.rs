@@ -39,7 +39,9 @@ pub use log::{
 pub use postgres::PostgresStore;
 pub use seal::{OpenFailed, Opener, Sealer};
 pub use sqlite::SqliteStore;
-pub use types::{ApiTokenRow, Change, ListOptions, OutboxEntry, SecondFactorRow, StoredVersion};
+pub use types::{
+    ApiTokenRow, Change, ListOptions, OutboxEntry, SecondFactorRow, StoredVersion, sealed_members,
+};
 
 use std::sync::Arc;
 

@@ -142,7 +142,7 @@ pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<Stri
             .collect();
         Some(serde_json::Value::Object(sealed))
     } else {
-        public.remove("sensitive")
+        public.remove(SENSITIVE_MEMBER)
     };
     let public = serde_json::Value::Object(public).to_string();
     let sensitive = sensitive
@@ -154,6 +154,23 @@ pub(crate) fn split_body(change: &Change) -> Result<(Option<String>, Option<Stri
 /// The members of a capture received as a file that are kept with its sealed part: what would
 /// tell which known file is held (its plain SHA-256, its file name) and the note about it.
 pub(crate) const CAPTURE_SEALED_MEMBERS: [&str; 3] = ["sha256", "origin", "note"];
+
+/// The member that holds a record's sensitive fields.
+const SENSITIVE_MEMBER: &str = "sensitive";
+
+/// The top-level members of a record body (a JSON object) that the store seals rather than
+/// keeps in clear: the `sensitive` member, or for a capture received as a file its file name,
+/// plain SHA-256 and note. Derived state kept on disk (the search index) keeps out the same.
+pub fn sealed_members(
+    kind: RecordKind,
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> &'static [&'static str] {
+    if kind == RecordKind::Capture && is_received_file(body) {
+        &CAPTURE_SEALED_MEMBERS
+    } else {
+        &[SENSITIVE_MEMBER]
+    }
+}
 
 /// Whether a capture's body says its bytes were received as a file (an upload, a testimony's
 /// recording, a file given by a person) rather than fetched from a public URL.

@@ -172,7 +172,8 @@ impl From<AppError> for ApiError {
             | AppError::Setting { .. }
             | AppError::Installation(_)
             | AppError::Import { .. }
-            | AppError::PasswordHash(_) => return Self::internal(&error, code),
+            | AppError::PasswordHash(_)
+            | AppError::SearchIndex(_) => return Self::internal(&error, code),
         };
         Self {
             status,

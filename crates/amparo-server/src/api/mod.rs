@@ -1,5 +1,5 @@
-//! The JSON API under `/api/v1`: records of every type, captures, custody timelines, feed
-//! subscriptions and document clusters, a document's suggestions and their review, the
+//! The JSON API under `/api/v1`: records of every type, search, captures, custody timelines,
+//! feed subscriptions and document clusters, a document's suggestions and their review, the
 //! evidence log and the OpenAPI document. Every route is listed once, in [`API_ROUTES`], and
 //! [`routes`] is built from that list, so the document and the router cannot drift apart.
 //!
@@ -16,6 +16,7 @@ pub(crate) mod log;
 mod openapi;
 mod records;
 pub(crate) mod review;
+mod search;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -42,6 +43,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/captures/{id}/proof"),
     ("GET", "/api/v1/captures/{id}/bundle"),
     ("GET", "/api/v1/persons/{id}/timeline"),
+    ("GET", "/api/v1/search"),
     ("GET", "/api/v1/feeds"),
     ("POST", "/api/v1/feeds"),
     ("GET", "/api/v1/feeds.opml"),
@@ -114,6 +116,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/api/v1/captures/{id}/proof") => get(log::capture_proof),
         ("GET", "/api/v1/captures/{id}/bundle") => get(log::capture_bundle),
         ("GET", "/api/v1/persons/{id}/timeline") => get(captures::timeline),
+        ("GET", "/api/v1/search") => get(search::search),
         ("GET", "/api/v1/feeds") => get(feeds::list),
         ("POST", "/api/v1/feeds") => post(feeds::create),
         ("GET", "/api/v1/feeds.opml") => get(feeds::export),

@@ -440,6 +440,23 @@ fn operation(method: &str, path: &str) -> Value {
             );
             ("importFeeds", "Subscribe to every feed of an OPML file")
         }
+        ("GET", "/api/v1/search") => {
+            for name in SEARCH_PARAMETERS {
+                parameters.push(parameter(name));
+            }
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "One page of hits, with counts per facet value",
+                    "SearchPage",
+                ),
+            );
+            responses.insert("400".into(), error_response("A parameter that cannot be read: unknown, given twice, mistyped, a query over 1,000 characters, a bad day, a page too deep (`invalid_query`; `field` names it)"));
+            (
+                "search",
+                "Search the records the caller may see: words, names, filters, facets, order, pages",
+            )
+        }
         ("GET", "/api/v1/feeds/{id}") => {
             responses.insert("200".into(), json_response("The subscription", "Feed"));
             responses.insert("404".into(), error_response("No such feed (`not_found`)"));
@@ -634,9 +651,118 @@ fn operation(method: &str, path: &str) -> Value {
     operation
 }
 
+/// The parameters of `GET /api/v1/search`, as named in `components.parameters`.
+const SEARCH_PARAMETERS: [&str; 15] = [
+    "searchQ",
+    "searchPrefix",
+    "searchKind",
+    "searchCase",
+    "searchLanguage",
+    "searchViolation",
+    "searchCustodyStatus",
+    "searchPlace",
+    "searchYear",
+    "searchFrom",
+    "searchTo",
+    "searchSort",
+    "searchPage",
+    "searchPerPage",
+    "searchFacets",
+];
+
+/// A query parameter that may be repeated, one value each time.
+fn repeated(name: &str, description: &str, items: Value) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "description": description,
+        "style": "form",
+        "explode": true,
+        "schema": {"type": "array", "items": items}
+    })
+}
+
+/// The parameters and schemas of search (apart, for the `json!` macro's recursion limit).
+fn search_components() -> (Value, Value) {
+    let kinds: Vec<&str> = amparo_app::SEARCHED_KINDS
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect();
+    let facets: Vec<&str> = amparo_app::FacetField::ALL
+        .iter()
+        .map(|field| field.code())
+        .collect();
+    let day = json!({"type": "string", "format": "date"});
+    let uuid = json!({"type": "string", "format": "uuid"});
+    let text = json!({"type": "string"});
+    let parameters = json!({
+        "searchQ": {"name": "q", "in": "query", "description": "The query: every word must match; \"a phrase\", OR, -word and parentheses as usual; real names, aliases and testimony text only for readers with the `sensitive` right on the record's cases. Empty: every record the caller may see. At most 1,000 characters", "schema": {"type": "string", "maxLength": 1000, "default": ""}},
+        "searchPrefix": {"name": "prefix", "in": "query", "description": "Read `q` as the start of a name (names as you type)", "schema": {"type": "boolean", "default": false}},
+        "searchKind": repeated("kind", "Only records of these types", json!({"type": "string", "enum": kinds})),
+        "searchCase": repeated("case", "Only records of these cases", uuid.clone()),
+        "searchLanguage": repeated("language", "Only texts in these languages (primary subtag: en, es)", text.clone()),
+        "searchViolation": repeated("violation", "Only records with these violation types (vocabulary term ids)", text.clone()),
+        "searchCustodyStatus": repeated("custody_status", "Only records with these custody statuses (vocabulary term ids)", text),
+        "searchPlace": repeated("place", "Only records at these places", uuid),
+        "searchYear": repeated("year", "Only records dated in these years", json!({"type": "integer", "minimum": 1, "maximum": 9999})),
+        "searchFrom": {"name": "from", "in": "query", "description": "Only records dated on or after this day (YYYY-MM-DD)", "schema": day.clone()},
+        "searchTo": {"name": "to", "in": "query", "description": "Only records dated on or before this day (YYYY-MM-DD)", "schema": day},
+        "searchSort": {"name": "sort", "in": "query", "description": "The order of hits: best match, or by date (records without a date last)", "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"}},
+        "searchPage": {"name": "page", "in": "query", "description": "The page, from 1", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        "searchPerPage": {"name": "per_page", "in": "query", "description": format!("Hits per page (default {}, at most {})", amparo_app::DEFAULT_PER_PAGE, amparo_app::MAX_SEARCH_PAGE), "schema": {"type": "integer", "minimum": 1, "maximum": amparo_app::MAX_SEARCH_PAGE, "default": amparo_app::DEFAULT_PER_PAGE}},
+        "searchFacets": {"name": "facets", "in": "query", "description": format!("The facet fields to count, comma-separated ({}); default all, empty none", facets.join(", ")), "schema": {"type": "string"}}
+    });
+    let snippet = json!({
+        "type": ["object", "null"],
+        "required": ["text", "highlights", "html"],
+        "properties": {
+            "text": {"type": "string"},
+            "highlights": {"type": "array", "description": "[start, end) character offsets into `text` of what matched", "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}},
+            "html": {"type": "string", "description": "`text` escaped as HTML, with <b> around each highlight"}
+        }
+    });
+    let schemas = json!({
+        "SearchPage": {
+            "type": "object",
+            "required": ["total", "hits", "facets", "problems"],
+            "properties": {
+                "total": {"type": "integer", "description": "Matching records the caller may see, in all"},
+                "hits": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["kind", "id", "label", "date", "score", "snippet", "sensitive_snippet"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": kinds},
+                        "id": {"type": "string", "format": "uuid"},
+                        "label": {"type": "string", "description": "A short label that reveals nothing sensitive"},
+                        "date": {"type": ["string", "null"], "format": "date-time"},
+                        "score": {"type": ["number", "null"], "description": "Relevance, when sorted by it"},
+                        "snippet": snippet.clone(),
+                        "sensitive_snippet": snippet
+                    }
+                }},
+                "facets": {"type": "object", "description": format!("Per facet field ({}): values and their counts over every match the caller may see, most frequent first", facets.join(", ")), "additionalProperties": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["value", "count"],
+                    "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}
+                }}},
+                "problems": {"type": "array", "items": {"type": "string"}, "description": "Parts of the query that could not be read, and what was done instead"}
+            }
+        }
+    });
+    (parameters, schemas)
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut document = base_document();
+    let (parameters, schemas) = search_components();
+    for (place, more) in [("parameters", parameters), ("schemas", schemas)] {
+        if let (Some(known), Value::Object(more)) =
+            (document["components"][place].as_object_mut(), more)
+        {
+            known.extend(more);
+        }
+    }
     if let (Some(schemas), Value::Object(more)) = (
         document["components"]["schemas"].as_object_mut(),
         feed_schemas(),
@@ -665,7 +791,7 @@ fn base_document() -> Value {
         "info": {
             "title": "Amparo API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Records, captures, custody timelines, feed subscriptions and the evidence log of an Amparo installation. The evidence log's checkpoint, proofs and tiles need no credentials. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
+            "description": "Records, search, captures, custody timelines, feed subscriptions and the evidence log of an Amparo installation. The evidence log's checkpoint, proofs and tiles need no credentials. Errors are {\"error\": {\"code\", \"message\", \"field\"}} with stable codes (docs/api-errors.md). Sensitive fields are present only for readers allowed to see them."
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],

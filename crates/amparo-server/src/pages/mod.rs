@@ -12,6 +12,7 @@ mod legal;
 mod log;
 mod persons;
 mod review;
+mod search;
 
 pub use audit::audit_page;
 pub use capture_new::{capture_form, capture_url, upload};
@@ -30,6 +31,7 @@ pub use review::{
     accept_confident as review_accept_confident, decide as decide_suggestion,
     process as process_document, queue_page as review_queue_page, review_page,
 };
+pub use search::search_page;
 
 use amparo_app::Actor;
 use askama::Template;
