@@ -145,17 +145,12 @@ fn index_error(error: SearchError) -> AppError {
             parameter: "facets".to_owned(),
             message: error.to_string(),
         },
+        SearchError::Busy(_) => AppError::SearchIndex(format!(
+            "{error}: another Amparo process (a running server?) writes it; search through that \
+             one (the search page, GET /api/v1/search), or stop it and try again"
+        )),
         SearchError::Folder { .. } | SearchError::Index(_) => {
-            let message = error.to_string();
-            if message.contains("LockBusy") || message.to_lowercase().contains("lock") {
-                AppError::SearchIndex(format!(
-                    "{message}: another Amparo process (a running server?) holds the search \
-                     index; search through it (the search page, GET /api/v1/search) or stop it \
-                     and try again"
-                ))
-            } else {
-                AppError::SearchIndex(message)
-            }
+            AppError::SearchIndex(error.to_string())
         }
     }
 }
@@ -397,6 +392,15 @@ fn shows_sealed(record: &Record) -> bool {
     }
 }
 
+/// Which records [`App::refill_sensitive`] indexes again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refill {
+    /// Those with sealed words (the memory index is empty).
+    Sealed,
+    /// Every record of the kinds that may have them.
+    Every,
+}
+
 /// What an index change does to one record.
 enum Apply {
     Upsert(Box<SearchDoc>),
@@ -427,11 +431,13 @@ impl App {
                     self.rebuild_into(&mut synced, &mut |_, _| {}).await?;
                 }
                 Some(position) => {
-                    // Every person is indexed again just below, custody included.
-                    synced.custody = self.custody_by_person().await?;
                     self.catch_up(&mut synced, position).await?;
+                    if synced.custody.is_empty() {
+                        // Nothing was left to apply: the index holds the custody of now.
+                        synced.custody = self.custody_by_person().await?;
+                    }
                     // The memory index starts empty in each process.
-                    self.refill_sensitive(&mut synced).await?;
+                    self.refill_sensitive(&mut synced, Refill::Sealed).await?;
                 }
             }
             synced.epoch = epoch;
@@ -449,7 +455,7 @@ impl App {
         if destroyed != synced.destroyed_keys {
             // A purge made some sealed words unreadable: they leave the memory index.
             synced.destroyed_keys = destroyed;
-            self.refill_sensitive(synced).await?;
+            self.refill_sensitive(synced, Refill::Every).await?;
         }
         synced.epoch = epoch;
         Ok(synced.index.clone())
@@ -465,12 +471,18 @@ impl App {
         let folder = self.search_folder();
         let opened = {
             let folder = folder.clone();
-            blocking(move || SearchIndex::open_or_create(&folder, &IndexOptions::default())).await
+            tokio::task::spawn_blocking(move || {
+                SearchIndex::open_or_create(&folder, &IndexOptions::default())
+            })
+            .await
+            .map_err(|error| AppError::SearchIndex(format!("the index task failed: {error}")))?
         };
         match opened {
             Ok(index) => Ok(Arc::new(index)),
-            Err(AppError::SearchIndex(message)) if !message.contains("another Amparo process") => {
-                tracing::warn!(folder = %folder.display(), %message, "the search index cannot be read; rebuilding it");
+            Err(error @ (SearchError::Index(_) | SearchError::Folder { .. }))
+                if folder.is_dir() =>
+            {
+                tracing::warn!(folder = %folder.display(), %error, "the search index cannot be read; making it again");
                 std::fs::remove_dir_all(&folder).map_err(|error| AppError::io(&folder, error))?;
                 let index = blocking(move || {
                     SearchIndex::open_or_create(&folder, &IndexOptions::default())
@@ -478,7 +490,7 @@ impl App {
                 .await?;
                 Ok(Arc::new(index))
             }
-            Err(error) => Err(error),
+            Err(error) => Err(index_error(error)),
         }
     }
 
@@ -602,9 +614,10 @@ impl App {
         }
     }
 
-    /// Indexes again every record with sealed words, so that the memory index holds them (after
-    /// a process starts, or after a purge).
-    async fn refill_sensitive(&self, synced: &mut Synced) -> Result<(), AppError> {
+    /// Indexes again the records of the kinds that have sealed words, so that the memory index
+    /// holds what they hold now: when a process starts, those with sealed words; after a purge,
+    /// all of them (a purged record's words must leave).
+    async fn refill_sensitive(&self, synced: &mut Synced, refill: Refill) -> Result<(), AppError> {
         let mut gate = Gate::admin();
         let custody = self.custody_by_person().await?;
         let mut docs = Vec::new();
@@ -614,7 +627,9 @@ impl App {
             RecordKind::Capture,
         ] {
             for version in self.current(kind).await?.iter() {
-                if let Some(doc) = self.document_of(&mut gate, version, &custody).await? {
+                if let Some(doc) = self.document_of(&mut gate, version, &custody).await?
+                    && (refill == Refill::Every || doc.sensitive.is_some())
+                {
                     docs.push(doc);
                 }
             }

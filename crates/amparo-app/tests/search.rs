@@ -847,6 +847,16 @@ async fn after_a_crash_the_index_catches_up_with_what_was_written_meanwhile() {
             .await
             .expect("event");
     }
+    // Only one process writes the index: the other is told so, clearly.
+    let refused = other
+        .search(admin, &q("vuelo").to_request().expect("read"))
+        .await
+        .expect_err("the index is held by the first");
+    assert_eq!(refused.code(), "search_index_error");
+    assert!(
+        refused.to_string().contains("another Amparo process"),
+        "{refused}"
+    );
     drop(other);
     // The running process sees the other's writes at its next search…
     let page = find(app, admin, q("vuelo")).await;

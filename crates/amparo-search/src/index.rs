@@ -99,7 +99,12 @@ impl SearchIndex {
         })?;
         let (main_schema, main_fields) = schema::main_schema();
         let index = Index::open_or_create(directory, main_schema)?;
-        Self::with_main(index, main_fields, options)
+        Self::with_main(index, main_fields, options).map_err(|error| match error {
+            SearchError::Index(tantivy::TantivyError::LockFailure(..)) => {
+                SearchError::Busy(dir.to_owned())
+            }
+            other => other,
+        })
     }
 
     /// An index held wholly in memory (tests, benchmarks, a throwaway installation).

@@ -77,6 +77,9 @@ pub enum SearchError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Another process writes the index (only one may at a time).
+    #[error("the search index in {0} is in use by another process")]
+    Busy(PathBuf),
     /// The index failed (I/O, a corrupt or incompatible index).
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
