@@ -651,3 +651,15 @@ fn bad_input_gets_a_clear_answer() {
             .expect(text);
     }
 }
+
+#[test]
+fn snippets_as_html_escape_the_text_inside_and_around_highlights() {
+    let snippet = amparo_search::Snippet {
+        fragment: "<script>alert(1)</script> & \"prisión\" 'x'".to_owned(),
+        highlighted: vec![1..7, 28..37],
+    };
+    assert_eq!(
+        snippet.to_html(),
+        "&lt;<b>script</b>&gt;alert(1)&lt;/script&gt; &amp; <b>&quot;prisión</b>&quot; &#39;x&#39;"
+    );
+}
