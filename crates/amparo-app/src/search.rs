@@ -145,9 +145,10 @@ fn index_error(error: SearchError) -> AppError {
             parameter: "facets".to_owned(),
             message: error.to_string(),
         },
-        SearchError::Busy(_) => AppError::SearchIndex(format!(
-            "{error}: another Amparo process (a running server?) writes it; search through that \
-             one (the search page, GET /api/v1/search), or stop it and try again"
+        SearchError::Busy(folder) => AppError::SearchIndex(format!(
+            "{} is written by another Amparo process (a running server?): search through it \
+             (the search page, GET /api/v1/search), or stop it and try again",
+            folder.display()
         )),
         SearchError::Folder { .. } | SearchError::Index(_) => {
             AppError::SearchIndex(error.to_string())
