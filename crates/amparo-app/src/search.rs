@@ -86,6 +86,10 @@ pub(crate) struct SearchRuntime {
 
 struct Synced {
     index: Arc<SearchIndex>,
+    /// The outbox position the index has applied and committed, `None` for an index never
+    /// filled. Read from the index once when it is opened; this process is its only writer
+    /// (tantivy's lock), so afterwards it only changes here.
+    position: Option<u64>,
     /// The views' epoch the index was last brought up to.
     epoch: u64,
     /// Destroyed data keys counted when the memory index was last filled.
@@ -420,26 +424,17 @@ impl App {
             return Ok(synced.index.clone());
         }
         if state.is_none() {
-            let index = self.open_search_index().await?;
-            let mut synced = Synced {
-                index: index.clone(),
-                epoch: 0,
-                destroyed_keys: self.store.destroyed_keys().await?,
-                custody: HashMap::new(),
-            };
-            match blocking(move || index.applied_position()).await? {
-                None => {
-                    self.rebuild_into(&mut synced, &mut |_, _| {}).await?;
+            let mut synced = self.open_synced().await?;
+            if synced.position.is_none() {
+                self.rebuild_into(&mut synced, &mut |_, _| {}).await?;
+            } else {
+                self.catch_up(&mut synced).await?;
+                if synced.custody.is_empty() {
+                    // Nothing was left to apply: the index holds the custody of now.
+                    synced.custody = self.custody_by_person().await?;
                 }
-                Some(position) => {
-                    self.catch_up(&mut synced, position).await?;
-                    if synced.custody.is_empty() {
-                        // Nothing was left to apply: the index holds the custody of now.
-                        synced.custody = self.custody_by_person().await?;
-                    }
-                    // The memory index starts empty in each process.
-                    self.refill_sensitive(&mut synced, Refill::Sealed).await?;
-                }
+                // The memory index starts empty in each process.
+                self.refill_sensitive(&mut synced, Refill::Sealed).await?;
             }
             synced.epoch = epoch;
             let index = synced.index.clone();
@@ -447,11 +442,7 @@ impl App {
             return Ok(index);
         }
         let synced = state.as_mut().expect("opened above");
-        let index = synced.index.clone();
-        let position = blocking(move || index.applied_position())
-            .await?
-            .unwrap_or(0);
-        self.catch_up(synced, position).await?;
+        self.catch_up(synced).await?;
         let destroyed = self.store.destroyed_keys().await?;
         if destroyed != synced.destroyed_keys {
             // A purge made some sealed words unreadable: they leave the memory index.
@@ -460,6 +451,22 @@ impl App {
         }
         synced.epoch = epoch;
         Ok(synced.index.clone())
+    }
+
+    /// The index opened, with the position it committed last.
+    async fn open_synced(&self) -> Result<Synced, AppError> {
+        let index = self.open_search_index().await?;
+        let position = {
+            let index = index.clone();
+            blocking(move || index.applied_position()).await?
+        };
+        Ok(Synced {
+            index,
+            position,
+            epoch: 0,
+            destroyed_keys: self.store.destroyed_keys().await?,
+            custody: HashMap::new(),
+        })
     }
 
     fn search_folder(&self) -> PathBuf {
@@ -551,8 +558,9 @@ impl App {
         )))
     }
 
-    /// Applies the outbox entries after `position`, a batch per commit.
-    async fn catch_up(&self, synced: &mut Synced, mut position: u64) -> Result<(), AppError> {
+    /// Applies the outbox entries after the index's position, a batch per commit.
+    async fn catch_up(&self, synced: &mut Synced) -> Result<(), AppError> {
+        let mut position = synced.position.unwrap_or(0);
         loop {
             let entries = self.store.outbox_since(position, BATCH).await?;
             let Some(last) = entries.last().map(|entry| entry.seq) else {
@@ -611,6 +619,7 @@ impl App {
             })
             .await?;
             synced.custody = custody;
+            synced.position = Some(last);
             position = last;
         }
     }
@@ -635,8 +644,7 @@ impl App {
                 }
             }
         }
-        let index = synced.index.clone();
-        let position = blocking(move || index.applied_position()).await?;
+        let position = synced.position;
         let index = synced.index.clone();
         blocking(move || {
             for doc in &docs {
@@ -705,7 +713,8 @@ impl App {
         })
         .await?;
         synced.custody = custody;
-        self.catch_up(synced, position).await?;
+        synced.position = Some(position);
+        self.catch_up(synced).await?;
         Ok(RebuildReport { records, position })
     }
 
@@ -722,12 +731,7 @@ impl App {
         let mut state = self.search.state.lock().await;
         let mut synced = match state.take() {
             Some(synced) => synced,
-            None => Synced {
-                index: self.open_search_index().await?,
-                epoch: 0,
-                destroyed_keys: self.store.destroyed_keys().await?,
-                custody: HashMap::new(),
-            },
+            None => self.open_synced().await?,
         };
         let report = self.rebuild_into(&mut synced, progress).await;
         synced.epoch = epoch;
