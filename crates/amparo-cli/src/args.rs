@@ -335,6 +335,17 @@ pub enum BenchSuite {
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
     },
+    /// The serving half of `bench search`, which runs it in a process of its own: the same
+    /// queries on an Amparo index it built, times and memory printed as JSON.
+    #[command(hide = true)]
+    SearchServe {
+        /// The corpus folder `bench search` was given (the queries come from it).
+        #[arg(long, value_name = "DIR")]
+        corpus: PathBuf,
+        /// The Amparo index `bench search` built.
+        #[arg(long, value_name = "DIR")]
+        index: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

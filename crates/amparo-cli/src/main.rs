@@ -567,6 +567,9 @@ async fn dispatch(cli: &Cli, opened: &OnceLock<App>) -> anyhow::Result<ExitCode>
                 };
                 bench::search(&options)?;
             }
+            BenchSuite::SearchServe { corpus, index } => {
+                bench::search_serve(corpus, index)?;
+            }
         },
     }
     Ok(ExitCode::SUCCESS)

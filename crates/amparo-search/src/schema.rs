@@ -69,8 +69,7 @@ pub(crate) struct MainFields {
     pub date: Field,
     pub title: Field,
     pub body: Field,
-    pub text_en: Field,
-    pub text_es: Field,
+    pub text: Field,
     pub names: Field,
     pub name_prefixes: Field,
 }
@@ -81,8 +80,7 @@ pub(crate) struct SensitiveFields {
     pub id: Field,
     pub case: Field,
     pub body: Field,
-    pub text_en: Field,
-    pub text_es: Field,
+    pub text: Field,
     pub names: Field,
     pub name_prefixes: Field,
 }
@@ -101,8 +99,7 @@ pub(crate) mod name {
     pub const DATE: &str = "date";
     pub const TITLE: &str = "title";
     pub const BODY: &str = "body";
-    pub const TEXT_EN: &str = "text_en";
-    pub const TEXT_ES: &str = "text_es";
+    pub const TEXT: &str = "text";
     pub const NAMES: &str = "names";
     pub const NAME_PREFIXES: &str = "name_prefixes";
 }
@@ -118,12 +115,11 @@ fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     )
 }
 
-/// Adds the four searchable text fields both schemas have.
-fn add_text_fields(builder: &mut tantivy::schema::SchemaBuilder) -> (Field, Field, Field, Field) {
+/// Adds the three searchable text fields both schemas have.
+fn add_text_fields(builder: &mut tantivy::schema::SchemaBuilder) -> (Field, Field, Field) {
     let positions = IndexRecordOption::WithFreqsAndPositions;
     (
-        builder.add_text_field(name::TEXT_EN, text(analysis::ENGLISH, positions)),
-        builder.add_text_field(name::TEXT_ES, text(analysis::SPANISH, positions)),
+        builder.add_text_field(name::TEXT, text(analysis::TEXT, positions)),
         builder.add_text_field(name::NAMES, text(analysis::NAMES, positions)),
         builder.add_text_field(
             name::NAME_PREFIXES,
@@ -134,7 +130,7 @@ fn add_text_fields(builder: &mut tantivy::schema::SchemaBuilder) -> (Field, Fiel
 
 /// The on-disk schema: filters and facets are raw strings, indexed (for filters and the access
 /// bitsets) and fast (for facet counts); title and body are only stored (for results and
-/// snippets), their words indexed through `text_en` and `text_es`.
+/// snippets), their words indexed through `text`.
 pub(crate) fn main_schema() -> (Schema, MainFields) {
     let mut builder = Schema::builder();
     let keyword = STRING | tantivy::schema::FAST;
@@ -157,7 +153,7 @@ pub(crate) fn main_schema() -> (Schema, MainFields) {
     );
     let title = builder.add_text_field(name::TITLE, STORED);
     let body = builder.add_text_field(name::BODY, STORED);
-    let (text_en, text_es, names, name_prefixes) = add_text_fields(&mut builder);
+    let (text, names, name_prefixes) = add_text_fields(&mut builder);
     let fields = MainFields {
         id,
         kind,
@@ -171,8 +167,7 @@ pub(crate) fn main_schema() -> (Schema, MainFields) {
         date,
         title,
         body,
-        text_en,
-        text_es,
+        text,
         names,
         name_prefixes,
     };
@@ -185,13 +180,12 @@ pub(crate) fn sensitive_schema() -> (Schema, SensitiveFields) {
     let id = builder.add_text_field(name::ID, STRING | STORED);
     let case = builder.add_text_field(name::CASE, STRING);
     let body = builder.add_text_field(name::BODY, STORED);
-    let (text_en, text_es, names, name_prefixes) = add_text_fields(&mut builder);
+    let (text, names, name_prefixes) = add_text_fields(&mut builder);
     let fields = SensitiveFields {
         id,
         case,
         body,
-        text_en,
-        text_es,
+        text,
         names,
         name_prefixes,
     };
@@ -242,9 +236,7 @@ pub(crate) fn main_document(fields: &MainFields, doc: &SearchDoc) -> TantivyDocu
     }
     out.add_text(fields.title, &doc.title);
     out.add_text(fields.body, &doc.text);
-    let indexed = title_and_body(&doc.title, &doc.text);
-    out.add_text(fields.text_en, &indexed);
-    out.add_text(fields.text_es, &indexed);
+    out.add_text(fields.text, title_and_body(&doc.title, &doc.text));
     for name in &doc.names {
         out.add_text(fields.names, name);
         out.add_text(fields.name_prefixes, name);
@@ -268,8 +260,7 @@ pub(crate) fn sensitive_document(
     }
     let shown = title_and_body(&sensitive.names.join("; "), &sensitive.text);
     out.add_text(fields.body, &shown);
-    out.add_text(fields.text_en, &sensitive.text);
-    out.add_text(fields.text_es, &sensitive.text);
+    out.add_text(fields.text, &sensitive.text);
     for name in &sensitive.names {
         out.add_text(fields.names, name);
         out.add_text(fields.name_prefixes, name);

@@ -372,14 +372,12 @@ impl SearchIndex {
                 sensitive: name_prefix_query(text, sensitive.names, sensitive.name_prefixes),
             }
         } else {
-            let mut main_parser = QueryParser::for_index(
-                &self.main.index,
-                vec![main.text_en, main.text_es, main.names],
-            );
+            let mut main_parser =
+                QueryParser::for_index(&self.main.index, vec![main.text, main.names]);
             main_parser.set_conjunction_by_default();
             let mut sensitive_parser = QueryParser::for_index(
                 &self.sensitive.index,
-                vec![sensitive.text_en, sensitive.text_es, sensitive.names],
+                vec![sensitive.text, sensitive.names],
             );
             sensitive_parser.set_conjunction_by_default();
             TextQueries {
@@ -532,11 +530,9 @@ impl SearchIndex {
         )?;
         let snippets = match (&text_query, request.snippets && !request.name_prefix) {
             (Some(query), true) => {
-                let mut english = SnippetGenerator::create(&searcher, &**query, fields.text_en)?;
-                english.set_max_num_chars(SNIPPET_CHARS);
-                let mut spanish = SnippetGenerator::create(&searcher, &**query, fields.text_es)?;
-                spanish.set_max_num_chars(SNIPPET_CHARS);
-                Some((english, spanish))
+                let mut generator = SnippetGenerator::create(&searcher, &**query, fields.text)?;
+                generator.set_max_num_chars(SNIPPET_CHARS);
+                Some(generator)
             }
             _ => None,
         };
@@ -544,7 +540,7 @@ impl SearchIndex {
             Some(matches) if request.snippets && !matches.by_id.is_empty() => {
                 let part = &self.sensitive.fields;
                 let mut generators = Vec::new();
-                for field in [part.names, part.text_en, part.text_es] {
+                for field in [part.names, part.text] {
                     let mut generator =
                         SnippetGenerator::create(&matches.searcher, &*matches.query, field)?;
                     generator.set_max_num_chars(SNIPPET_CHARS);
@@ -566,9 +562,9 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let snippet = snippets.as_ref().and_then(|(english, spanish)| {
+            let snippet = snippets.as_ref().and_then(|generator| {
                 let body = text_of(fields.body);
-                best_snippet(&[english, spanish], &body)
+                best_snippet(&[generator], &body)
             });
             let sensitive_snippet = match &sensitive_snippets {
                 Some((matches, generators)) => match matches.by_id.get(&id) {

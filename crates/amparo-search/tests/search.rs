@@ -194,6 +194,24 @@ fn both_languages_are_stemmed_and_either_finds_either() {
     assert_eq!(ids(&index, "desaparecido", &admin), [2]);
     // An English query and a Spanish one in the same box.
     assert_eq!(ids(&index, "detained OR golpeado", &admin), [5, 6]);
+    // Cognates: English words find the Spanish document's "deportados", "deportación" and
+    // "prisión"… as far as the two stemmers agree ("prison" and "prisión" they do not).
+    assert_eq!(ids(&index, "deportations", &admin), [1]);
+    assert_eq!(ids(&index, "deported cecot", &admin), [1]);
+    assert_eq!(ids(&index, "\"were deported\"", &admin), [] as [u128; 0]);
+    assert_eq!(ids(&index, "\"fueron deportation\"", &admin), [1]);
+}
+
+#[test]
+fn an_index_written_with_another_schema_is_an_index_error() {
+    use tantivy::schema::{Schema, TEXT};
+    let dir = tempfile::tempdir().unwrap();
+    let mut old = Schema::builder();
+    old.add_text_field("text_en", TEXT);
+    tantivy::Index::create_in_dir(dir.path(), old.build()).expect("old index");
+    let error = SearchIndex::open_or_create(dir.path(), &IndexOptions::default())
+        .expect_err("an index of another schema must not open");
+    assert!(matches!(error, SearchError::Index(_)), "{error:?}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ mod stats;
 pub use extract::{ExtractOptions, extract};
 pub use ingest::{IngestOptions, ingest};
 pub use log::{LogOptions, log};
-pub use search::{SearchOptions, search};
+pub use search::{SearchOptions, search, search_serve};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -19,16 +19,19 @@
 //! top is generation alone, on one thread:
 //! - `amparo`: `amparo_search::SearchIndex` (bilingual analysis, names, sensitive index), queried
 //!   as a viewer who may see half the cases, top 10 by relevance, facet counts on kind,
-//!   violation and year;
+//!   violation and year, by a process of its own (`amparo bench search-serve`, which opens the
+//!   built index as a server would);
 //! - `bare`: a plain tantivy index (one text field, tantivy's default tokenizer), the same query
 //!   text with tantivy's own `TopDocs` and `FacetCollector`s on the same three fields, no access
 //!   filter;
 //! - `fts5`: SQLite FTS5 (`unicode61 remove_diacritics 2`), top 10 by bm25, no facets.
 //!
 //! Each engine runs all queries once untimed (page cache, the access bitsets), then once timed.
-//! `peak_rss_mb` is the process's peak resident set while Amparo serves (the peak is reset
-//! after the builds, through /proc/self/clear_refs); the peak during the builds is reported as
-//! `build_peak_rss_mb`.
+//! `peak_rss_mb` is the peak resident set of the process that serves Amparo's queries, from its
+//! start (fitting the model, opening the index) to its last query, with its anonymous and
+//! file-backed (the index's mapped pages) resident sets after the last query as
+//! `amparo.serving_rss_anon_mb` and `amparo.serving_rss_file_mb`; the peak of this process,
+//! during the builds, is `build_peak_rss_mb`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -639,6 +642,118 @@ fn dir_bytes(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// The viewer Amparo's queries run as: one who may see half the cases (the even ones).
+fn half_viewer() -> Viewer {
+    Viewer {
+        read: Visibility::cases(
+            (1..=CASES)
+                .filter(|c| c % 2 == 0)
+                .map(|c| Uuid::from_u128(c.into())),
+        ),
+        sensitive: Visibility::none(),
+        shared: true,
+    }
+}
+
+/// Amparo's request for `query`: top 10 by relevance, facets on three fields, no snippets.
+fn amparo_request(query: &Query) -> SearchRequest {
+    let mut request = SearchRequest::new(&query.tantivy());
+    request.facets = vec![FacetField::Kind, FacetField::Violation, FacetField::Year];
+    request.snippets = false;
+    request
+}
+
+/// What the serving process measured.
+struct Served {
+    times: Vec<Duration>,
+    mean_hits: f64,
+    first_query_ms: f64,
+    peak_rss_mb: Option<f64>,
+    rss_anon_mb: Option<f64>,
+    rss_file_mb: Option<f64>,
+}
+
+/// Runs `amparo bench search-serve` on the index in `index` and reads what it measured.
+fn serve_in_child(corpus: &Path, index: &Path) -> anyhow::Result<Served> {
+    let exe = std::env::current_exe().context("finding this program to run it again")?;
+    let output = std::process::Command::new(&exe)
+        .args(["bench", "search-serve", "--corpus"])
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("running {} bench search-serve", exe.display()))?;
+    if !output.status.success() {
+        bail!("the serving process failed ({})", output.status);
+    }
+    let value: Value = serde_json::from_slice(&output.stdout)
+        .context("reading what the serving process printed")?;
+    let times = value["times_ns"]
+        .as_array()
+        .context("the serving process gave no times")?
+        .iter()
+        .map(|ns| ns.as_u64().map(Duration::from_nanos))
+        .collect::<Option<Vec<_>>>()
+        .context("the serving process gave a time that is not a number")?;
+    if times.len() != QUERIES {
+        bail!(
+            "the serving process timed {} queries, not {QUERIES}",
+            times.len()
+        );
+    }
+    Ok(Served {
+        times,
+        mean_hits: value["mean_hits"].as_f64().unwrap_or(0.0),
+        first_query_ms: value["first_query_ms"].as_f64().unwrap_or(0.0),
+        peak_rss_mb: value["peak_rss_mb"].as_f64(),
+        rss_anon_mb: value["rss_anon_mb"].as_f64(),
+        rss_file_mb: value["rss_file_mb"].as_f64(),
+    })
+}
+
+/// `amparo bench search-serve`: the serving half of `amparo bench search`, in a process of
+/// its own. Fits the same model (so the same queries), opens the Amparo index in `index`, runs
+/// every query untimed and then timed, and prints the times and this process's memory as JSON.
+pub fn search_serve(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    let model = Model::fit(corpus)?;
+    let queries = queries(&model);
+    let search = SearchIndex::open_or_create(index, &IndexOptions::default())?;
+    let viewer = half_viewer();
+    let started = Instant::now();
+    search.search(&amparo_request(&queries[0]), &viewer)?;
+    let first_query_ms = started.elapsed().as_secs_f64() * 1e3;
+    let (times, mean_hits) = time_queries(&queries, |query| {
+        Ok(search.search(&amparo_request(query), &viewer)?.total)
+    })?;
+    let times_ns: Vec<u64> = times.iter().map(|t| t.as_nanos() as u64).collect();
+    println!(
+        "{}",
+        json!({
+            "times_ns": times_ns,
+            "mean_hits": mean_hits,
+            "first_query_ms": round3(first_query_ms),
+            "peak_rss_mb": peak_rss_mb(),
+            "rss_anon_mb": status_mb("RssAnon:"),
+            "rss_file_mb": status_mb("RssFile:"),
+        })
+    );
+    Ok(())
+}
+
+/// A size line of /proc/self/status (in kB there), in MB.
+fn status_mb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(key))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(round1(kb / 1024.0))
+}
+
 /// `amparo bench search`.
 pub fn search(options: &SearchOptions) -> anyhow::Result<()> {
     if options.docs == 0 || options.threads == 0 {
@@ -690,42 +805,24 @@ pub fn search(options: &SearchOptions) -> anyhow::Result<()> {
     let fts5_path = dir.join("fts5.db");
     let fts5_build = build_fts5(&fts5_path, &model, options)?;
     let build_peak_rss_mb = peak_rss_mb();
-    reset_peak_rss();
 
-    // Amparo: a viewer of half the cases (the even ones), facets on three fields.
-    let index = SearchIndex::open_or_create(&amparo_dir, &IndexOptions::default())?;
-    let viewer = Viewer {
-        read: Visibility::cases(
-            (1..=CASES)
-                .filter(|c| c % 2 == 0)
-                .map(|c| Uuid::from_u128(c.into())),
-        ),
-        sensitive: Visibility::none(),
-        shared: true,
-    };
-    let request = |query: &Query| {
-        let mut request = SearchRequest::new(&query.tantivy());
-        request.facets = vec![FacetField::Kind, FacetField::Violation, FacetField::Year];
-        request.snippets = false;
-        request
-    };
-    let started = Instant::now();
-    index.search(&request(&queries[0]), &viewer)?;
-    let first_query_ms = started.elapsed().as_secs_f64() * 1e3;
-    eprintln!("bench: running {QUERIES} queries on Amparo");
-    let (times, mean_hits) = time_queries(&queries, |query| {
-        Ok(index.search(&request(query), &viewer)?.total)
-    })?;
-    let peak_rss_serving = peak_rss_mb();
+    // Amparo is served by a process of its own, as a server would: its peak memory is then
+    // the serving's alone, not the builds' leftovers in this one.
+    eprintln!("bench: running {QUERIES} queries on Amparo, in a process of its own");
+    let served = serve_in_child(&options.corpus, &amparo_dir)?;
+    let peak_rss_serving = served.peak_rss_mb;
     let mut amparo = Engine {
-        times,
+        times: served.times,
         build: amparo_build,
         docs: options.docs,
         index_bytes: dir_bytes(&amparo_dir),
-        mean_hits,
-        extra: json!({"first_query_ms": round3(first_query_ms)}),
+        mean_hits: served.mean_hits,
+        extra: json!({
+            "first_query_ms": served.first_query_ms,
+            "serving_rss_anon_mb": served.rss_anon_mb,
+            "serving_rss_file_mb": served.rss_file_mb,
+        }),
     };
-    drop(index);
 
     eprintln!("bench: running them on bare tantivy");
     let bare_schema = bare_schema();
@@ -885,11 +982,4 @@ fn report(report: Report<'_>) -> anyhow::Result<()> {
             .map_or("unknown".into(), |mb| format!("{mb:.0}")),
     );
     Ok(())
-}
-
-/// Resets the peak resident set to the current one (Linux: `5` to /proc/self/clear_refs).
-fn reset_peak_rss() {
-    if std::fs::write("/proc/self/clear_refs", "5").is_err() {
-        eprintln!("bench: could not reset the peak resident set; peak_rss_mb includes the builds");
-    }
 }
