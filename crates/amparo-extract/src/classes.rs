@@ -72,6 +72,26 @@ static TABLE: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
     table
 });
 
+/// The [`Entry::cue_word`] of each ASCII character, looked up once: a document has many
+/// marks (commas, stops, quotes), which are in no word list.
+static ASCII_MARK_CUE_WORDS: LazyLock<[u32; 128]> = LazyLock::new(|| {
+    let mut ids = [NO_CUE_WORD; 128];
+    for (byte, id) in (0u8..128).zip(ids.iter_mut()) {
+        let mut word = [0u8; 4];
+        *id = entry(char::from(byte).encode_utf8(&mut word)).cue_word;
+    }
+    ids
+});
+
+/// The [`Entry::cue_word`] of the one-byte token `byte` (the same as [`entry`] gives; a
+/// byte past ASCII is not a token alone).
+pub(crate) fn ascii_mark_cue_word(byte: u8) -> u32 {
+    ASCII_MARK_CUE_WORDS
+        .get(usize::from(byte))
+        .copied()
+        .unwrap_or(NO_CUE_WORD)
+}
+
 /// The classes of a folded word, as bits (0 for a word in no list).
 pub(crate) fn of(folded: &str) -> u32 {
     entry(folded).bits

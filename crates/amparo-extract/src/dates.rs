@@ -388,10 +388,15 @@ fn future_cue(words: &Words, i: usize) -> bool {
 /// Whether token `i` (folded `word`) speaks of the future by its ending: "they'll", or the
 /// Spanish future tense ("será", "realizarán", "tendré": lowercase, accented).
 fn future_ending(words: &Words, i: usize, word: &str) -> bool {
-    if word.ends_with("'ll") || word.ends_with("’ll") {
+    if word.ends_with('l') && (word.ends_with("'ll") || word.ends_with("’ll")) {
         return true;
     }
     let raw = words.raw(i);
+    // Most words end in none of `á`, `n`, `é` (0xA1 and 0xA9 end those two in UTF-8): one
+    // byte tells.
+    if !matches!(raw.as_bytes().last(), Some(b'n' | 0xA1 | 0xA9)) {
+        return false;
+    }
     (raw.ends_with("rá") || raw.ends_with("rán") || raw.ends_with("ré"))
         && words.is_word(i)
         && raw.chars().count() >= 4

@@ -168,17 +168,39 @@ struct ScanNode {
     longest_any: usize,
 }
 
-/// A set of bytes, as 256 bits.
-#[derive(Clone, Copy, Debug, Default)]
-struct ByteBits([u64; 4]);
+/// A set of the first two bytes of keys (the first byte alone for a key of one byte), as
+/// 65,536 bits: with thousands of names nearly every letter starts one, two bytes rule out
+/// more of the words that start none.
+#[derive(Clone, Debug, Default)]
+struct KeyStarts(Vec<u64>);
 
-impl ByteBits {
-    fn insert(&mut self, byte: u8) {
-        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+impl KeyStarts {
+    /// The bit of `key`'s start; `None` for an empty key.
+    fn bit_of(key: &str) -> Option<usize> {
+        match key.as_bytes() {
+            [] => None,
+            [first] => Some(usize::from(*first) << 8),
+            [first, second, ..] => Some(usize::from(*first) << 8 | usize::from(*second)),
+        }
     }
 
-    fn contains(&self, byte: u8) -> bool {
-        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+    fn insert(&mut self, key: &str) {
+        let Some(bit) = KeyStarts::bit_of(key) else {
+            return;
+        };
+        if self.0.is_empty() {
+            self.0 = vec![0; (1 << 16) / 64];
+        }
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether a key starting as `key` does may be in the set (an empty key may).
+    fn may_contain(&self, key: &str) -> bool {
+        KeyStarts::bit_of(key).is_none_or(|bit| {
+            self.0
+                .get(bit / 64)
+                .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+        })
     }
 }
 
@@ -194,11 +216,11 @@ pub struct Gazetteer {
     /// in one look-up: the forms with that key, whether it starts a longer form, and the
     /// most tokens of a form it is the first token of.
     by_scan_key: FxHashMap<String, ScanNode>,
-    /// The first bytes of the keys forms start with, so that [`Gazetteer::scan`] passes most
+    /// The starts of the keys forms start with, so that [`Gazetteer::scan`] passes most
     /// tokens without a look-up.
-    first_bytes: ByteBits,
-    /// As `first_bytes`, for the forms whose first word may be written in lowercase.
-    first_bytes_any: ByteBits,
+    first_keys: KeyStarts,
+    /// As `first_keys`, for the forms whose first word may be written in lowercase.
+    first_keys_any: KeyStarts,
     /// Link tokens, sorted and joined → forms.
     by_link_key: FxHashMap<String, Vec<u32>>,
     /// Link word → its id in `postings`.
@@ -327,15 +349,10 @@ impl Gazetteer {
                 .push(form_index);
             let first = self.by_scan_key.entry(keys[0].clone()).or_default();
             first.longest = first.longest.max(keys.len());
-            let first_byte = keys[0].as_bytes().first().copied();
-            if let Some(byte) = first_byte {
-                self.first_bytes.insert(byte);
-            }
+            self.first_keys.insert(&keys[0]);
             if cases.first() == Some(&Case::Any) {
                 first.longest_any = first.longest_any.max(keys.len());
-                if let Some(byte) = first_byte {
-                    self.first_bytes_any.insert(byte);
-                }
+                self.first_keys_any.insert(&keys[0]);
             }
             for end in 1..keys.len() {
                 self.by_scan_key
@@ -488,23 +505,14 @@ impl Gazetteer {
         let mut at = 0;
         while at < count {
             // A word written in lowercase starts only the forms whose first word may be.
-            let lowercase = doc
-                .token_text(&doc.tokens[at])
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase);
-            // No form starts with a key's first byte: no look-up.
-            let first_bytes = if lowercase {
-                &self.first_bytes_any
+            let lowercase = doc.shape(at).lowercase_start();
+            // No form starts as the key does: no look-up.
+            let first_keys = if lowercase {
+                &self.first_keys_any
             } else {
-                &self.first_bytes
+                &self.first_keys
             };
-            if keys
-                .get(at)
-                .as_bytes()
-                .first()
-                .is_some_and(|&byte| !first_bytes.contains(byte))
-            {
+            if !first_keys.may_contain(keys.get(at)) {
                 at += 1;
                 continue;
             }
@@ -626,10 +634,13 @@ impl Gazetteer {
             candidates = union_sorted(&candidates, list);
         }
         // How many of the lists each candidate is in: every list and the candidates are
-        // sorted, so one merge per list.
-        let mut hits: Vec<(u32, u32)> = candidates.into_iter().map(|form| (form, 0)).collect();
+        // sorted, so one merge per list. When the shortest list alone proposes, every
+        // candidate is in it: counted without walking it.
+        let (counted, skipped) = if proposing == 1 { (1, 1) } else { (0, 0) };
+        let mut hits: Vec<(u32, u32)> =
+            candidates.into_iter().map(|form| (form, counted)).collect();
         // A long list (a common word) against few candidates is searched, not walked.
-        for list in &lists {
+        for list in lists.iter().skip(skipped) {
             if hits.len() * 16 < list.len() {
                 let mut rest: &[u32] = list;
                 for (form, shared) in &mut hits {
@@ -642,11 +653,18 @@ impl Gazetteer {
                 }
                 continue;
             }
-            let mut in_list = list.iter().copied().peekable();
+            let mut rest: &[u32] = list;
             for (form, shared) in &mut hits {
-                while in_list.next_if(|&other| other < *form).is_some() {}
-                if in_list.next_if_eq(form).is_some() {
+                while let [other, after @ ..] = rest
+                    && *other < *form
+                {
+                    rest = after;
+                }
+                if let [other, after @ ..] = rest
+                    && *other == *form
+                {
                     *shared += 1;
+                    rest = after;
                 }
             }
         }
@@ -688,25 +706,29 @@ impl Gazetteer {
                 }
             }
         }
-        let mut matches: Vec<Match> = best
+        // Sorted and cut before the names and ids are copied: only the kept ones are.
+        let mut ranked: Vec<(&GazetteerEntry, f32)> = best
             .into_iter()
             .filter_map(|(entry, score)| {
                 let entry = self.entries.get(entry as usize)?;
-                Some(Match {
-                    id: entry.id.clone(),
-                    name: entry.name.clone(),
-                    score: (score * 1000.0).round() / 1000.0,
-                })
+                Some((entry, (score * 1000.0).round() / 1000.0))
             })
             .collect();
-        matches.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
+        ranked.sort_by(|(a, a_score), (b, b_score)| {
+            b_score
+                .total_cmp(a_score)
                 .then_with(|| a.name.cmp(&b.name))
                 .then_with(|| a.id.cmp(&b.id))
         });
-        matches.truncate(MAX_MATCHES);
-        matches
+        ranked.truncate(MAX_MATCHES);
+        ranked
+            .into_iter()
+            .map(|(entry, score)| Match {
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                score,
+            })
+            .collect()
     }
 }
 
@@ -763,16 +785,19 @@ pub fn scan_keys<'d>(doc: &'d Doc) -> ScanKeys<'d> {
         changed: String::new(),
         spans: Vec::with_capacity(doc.tokens.len()),
     };
-    for (index, token) in doc.tokens.iter().enumerate() {
-        let raw = doc.token_text(token);
+    for index in 0..doc.tokens.len() {
+        // The document measured the possessive to cut (a possessive ending folds to as many
+        // bytes as it has) and whether a curly apostrophe is left to make straight.
+        let shape = doc.shape(index);
         let mut span = doc.folded_range(index);
-        // A possessive ending folds to as many bytes as it has.
-        let cut = raw.len() - strip_possessive(raw).len();
-        span.end = span.end.saturating_sub(cut).max(span.start);
-        let stem = keys.folded.get(span.clone()).unwrap_or("");
-        if stem.is_ascii() || !stem.contains('’') {
+        span.end = span
+            .end
+            .saturating_sub(usize::from(shape.key_cut))
+            .max(span.start);
+        if !shape.curly_key() {
             keys.spans.push((span.start, span.end, false));
         } else {
+            let stem = keys.folded.get(span.clone()).unwrap_or("");
             let start = keys.changed.len();
             push_straight(stem, &mut keys.changed);
             keys.spans.push((start, keys.changed.len(), true));
@@ -843,7 +868,12 @@ fn link_tokens(name: &str) -> Vec<LinkToken> {
     let folded = fold(name);
     let mut tokens: Vec<LinkToken> = Vec::new();
     for raw in folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-        let word: String = raw.chars().filter(|c| c.is_alphanumeric()).collect();
+        // Most words are ASCII letters alone: copied whole, not character by character.
+        let word: String = if raw.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+            raw.to_owned()
+        } else {
+            raw.chars().filter(|c| c.is_alphanumeric()).collect()
+        };
         if word.is_empty() {
             continue;
         }
@@ -854,12 +884,12 @@ fn link_tokens(name: &str) -> Vec<LinkToken> {
         let text = tokens.iter().map(|token| token.text.as_str()).collect();
         return vec![LinkToken::new(text, false)];
     }
-    let kept: Vec<LinkToken> = tokens
-        .iter()
-        .filter(|token| !PARTICLES.contains(&token.text.as_str()))
-        .cloned()
-        .collect();
-    if kept.is_empty() { tokens } else { kept }
+    // Particles are left out, unless the name is nothing else.
+    let particle = |token: &LinkToken| PARTICLES.contains(&token.text.as_str());
+    if !tokens.iter().all(particle) {
+        tokens.retain(|token| !particle(token));
+    }
+    tokens
 }
 
 fn link_key(tokens: &[LinkToken]) -> String {

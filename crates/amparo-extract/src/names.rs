@@ -42,7 +42,7 @@ use std::ops::Range;
 
 use crate::Mention;
 use crate::gazetteer::fx::FxHashMap;
-use crate::gazetteer::{Gazetteer, Hit, Match, NameKind, ScanKeys, scan_keys, strip_possessive};
+use crate::gazetteer::{Gazetteer, Hit, Match, NameKind, ScanKeys, scan_keys};
 use crate::text::{Doc, TokenKind};
 
 use lexicon::*;
@@ -143,28 +143,34 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut previous_sentence = usize::MAX;
         let mut seen_word = false;
         let mut previous_end = 0;
+        let mut counts = vec![(0usize, 0usize); doc.sentences.len()];
         for (index, (token, key)) in doc.tokens.iter().zip(keys.iter()).enumerate() {
             if token.sentence != previous_sentence {
                 seen_word = false;
                 previous_sentence = token.sentence;
             }
-            let text = doc.token_text(token);
             let word = token.kind == TokenKind::Word;
-            let stem = if word { strip_possessive(text) } else { text };
-            let range = token.range.start..token.range.start + stem.len();
-            let first_letter_upper = stem.chars().next().is_some_and(char::is_uppercase);
-            let acronym = word && is_acronym(stem);
+            // The document worked out the token's case and possessive as it folded it.
+            let shape = doc.shape(index);
+            let cut = if word { usize::from(shape.key_cut) } else { 0 };
+            let range = token.range.start..token.range.end - cut;
+            // The gap is mostly one space or none: read in place, not searched (`contains`
+            // calls `memchr`).
             let after_break = doc
                 .text
                 .as_bytes()
                 .get(previous_end..token.range.start)
-                .is_some_and(|gap| gap.contains(&b'\n'));
+                .is_some_and(|gap| match gap {
+                    [] => false,
+                    [byte] => *byte == b'\n',
+                    _ => gap.contains(&b'\n'),
+                });
             previous_end = token.range.end;
             // The document looked the folded token up once; a key cut from it (a possessive,
             // a straightened apostrophe) is shorter and looked up on its own.
             let flags = if !word {
                 0
-            } else if key.len() == doc.folded(index).len() {
+            } else if key.len() == doc.folded_range(index).len() {
                 doc.classes(index) & crate::classes::NAME_BITS
             } else {
                 lexicon::flags(key)
@@ -172,17 +178,27 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             toks.push(Tok {
                 range,
                 word,
-                cap: word && first_letter_upper,
-                acronym,
+                cap: word && shape.capitalized(),
+                acronym: word && shape.acronym(),
                 sentence: token.sentence,
                 initial: word && !seen_word,
                 after_break,
                 flags,
-                possessive: word && stem.len() < text.len(),
+                possessive: cut > 0,
             });
+            // Per sentence: words with letters, and how many of them are in capitals.
+            if word
+                && shape.key_has_letter()
+                && let Some((words, capitals)) = counts.get_mut(token.sentence)
+            {
+                *words += 1;
+                if shape.acronym() || shape.key_one_char() {
+                    *capitals += 1;
+                }
+            }
             if word {
                 seen_word = true;
-            } else if opens_clause(text) {
+            } else if opens_clause(doc.token_text(token)) {
                 // A word right after these starts a clause: its capital says little.
                 seen_word = false;
             }
@@ -195,19 +211,6 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             }
             if let Some(slot) = hit_at.get_mut(hit.tokens.start) {
                 *slot = Some(index);
-            }
-        }
-        // Per sentence: words with letters, and how many of them are in capitals.
-        let mut counts = vec![(0usize, 0usize); doc.sentences.len()];
-        for (tok, key) in toks.iter().zip(keys.iter()) {
-            if tok.word
-                && has_letter(key)
-                && let Some((words, capitals)) = counts.get_mut(tok.sentence)
-            {
-                *words += 1;
-                if tok.acronym || key.chars().nth(1).is_none() {
-                    *capitals += 1;
-                }
             }
         }
         let shouting = counts
@@ -233,6 +236,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         let mut absorbed = vec![false; spans.len()];
         // Acronyms with their expansions, by the folded text of both forms.
         let mut defined: FxHashMap<String, (usize, String)> = FxHashMap::default();
+        let mut key_buffer = String::new();
         for index in 0..spans.len() {
             if absorbed[index] {
                 continue;
@@ -281,8 +285,9 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             }
             let stripped = self.strip_leading(span.clone());
             if !defined.is_empty()
-                && let Some((earlier, other)) =
-                    defined.get(self.key_of(stripped.clone()).as_ref()).cloned()
+                && let Some((earlier, other)) = defined
+                    .get(self.key_in(stripped.clone(), &mut key_buffer))
+                    .cloned()
                 && let Some(first) = found.get(earlier)
             {
                 let (kind, matches) = (first.kind, first.matches.clone());
@@ -682,21 +687,32 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
         if range.len() == 1 {
             return Cow::Borrowed(self.keys.get(range.start));
         }
-        let length: usize = range
-            .clone()
-            .filter(|&index| index < self.toks.len())
-            .map(|index| self.key(index).len() + 1)
-            .sum();
+        let length: usize = range.clone().map(|index| self.key(index).len() + 1).sum();
         let mut key = String::with_capacity(length);
-        for index in range {
-            if index < self.toks.len() {
-                if !key.is_empty() {
-                    key.push(' ');
-                }
-                key.push_str(self.key(index));
-            }
-        }
+        self.join_keys(range, &mut key);
         Cow::Owned(key)
+    }
+
+    /// As [`Finder::key_of`], written into `buffer` when it must be joined: for the look-ups
+    /// made for every mention, which would otherwise allocate a key each.
+    fn key_in<'s>(&'s self, range: Range<usize>, buffer: &'s mut String) -> &'s str {
+        let range = range.start.min(self.toks.len())..range.end.min(self.toks.len());
+        if range.len() == 1 {
+            return self.keys.get(range.start);
+        }
+        buffer.clear();
+        self.join_keys(range, buffer);
+        buffer
+    }
+
+    /// Appends the keys of `range` (within the tokens) to `out`, joined by spaces.
+    fn join_keys(&self, range: Range<usize>, out: &mut String) {
+        for index in range {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(self.key(index));
+        }
     }
 
     /// The hit that covers exactly `range`.
@@ -713,12 +729,14 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             if self.hit_at[at].is_some() {
                 break;
             }
-            let key = self.key(at);
-            let skip = FUNCTION_WORDS.contains(key)
-                || NOT_NAMES.contains(key)
-                || is_compound_modifier(key)
-                || CONNECTORS.contains(key)
-                || !self.toks[at].word
+            // A word's lists are in its flags (its key looked up once); anything else is
+            // skipped whatever lists it is in.
+            let tok = &self.toks[at];
+            let skip = !tok.word
+                || FUNCTION_WORDS.in_flags(tok.flags)
+                || NOT_NAMES.in_flags(tok.flags)
+                || CONNECTORS.in_flags(tok.flags)
+                || is_compound_modifier(self.key(at))
                 || (self.text(at) == "." && at > range.start);
             if skip {
                 range.start += 1;
@@ -920,9 +938,9 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             if !self.same_sentence(previous, start) {
                 return None;
             }
+            // A word's lists are in its flags (its key looked up once).
             let tok = &self.toks[previous];
-            let key = self.key(previous);
-            if tok.word && !tok.cap && ROLES.contains(key) {
+            if tok.word && !tok.cap && ROLES.in_flags(tok.flags) {
                 let mut begin = previous;
                 if begin > 0
                     && self.is(begin - 1, &ARTICLES)
@@ -935,7 +953,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             if !tok.word {
                 return None;
             }
-            if !(ROLE_MODIFIERS.contains(key) || tok.cap) {
+            if !(ROLE_MODIFIERS.in_flags(tok.flags) || tok.cap) {
                 return None;
             }
             at = previous;
@@ -1495,43 +1513,45 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     /// that are nobody known are dropped.
     fn resolve_coreference(&mut self, found: &mut Vec<Found>) {
         let mut by_surname: FxHashMap<String, usize> = FxHashMap::default();
+        let mut pair = String::new();
         for (index, mention) in found.iter().enumerate() {
             if mention.kind != NameKind::Person || mention.tokens.len() < 2 {
                 continue;
             }
-            let words: Vec<usize> = mention
-                .tokens
-                .clone()
-                .filter(|&at| {
-                    self.toks[at].word
-                        && self.key(at).chars().count() > 1
-                        && !self.is(at, &CONNECTORS)
-                        && !self.key(at).ends_with('.')
-                })
-                .collect();
-            if let Some(&last) = words.last() {
+            // The name's words, counted, with the last two (not collected: only those are
+            // read).
+            let (mut words, mut penultimate, mut last) = (0, 0, 0);
+            for at in mention.tokens.clone() {
+                if self.toks[at].word
+                    && self.key(at).chars().count() > 1
+                    && !self.is(at, &CONNECTORS)
+                    && !self.key(at).ends_with('.')
+                {
+                    words += 1;
+                    penultimate = last;
+                    last = at;
+                }
+            }
+            if words >= 1 {
                 insert_first(&mut by_surname, self.key(last), index);
             }
-            if words.len() >= 3 {
-                let penultimate = words[words.len() - 2];
-                if words.len() >= 4 || self.gazetteer.is_surname(self.key(penultimate)) {
-                    insert_first(&mut by_surname, self.key(penultimate), index);
-                    // "Pérez Rodríguez" as a pair.
-                    let (first, second) = (self.key(penultimate), self.key(last_of(&words)));
-                    let mut pair = String::with_capacity(first.len() + 1 + second.len());
-                    pair.push_str(first);
-                    pair.push(' ');
-                    pair.push_str(second);
-                    insert_first(&mut by_surname, &pair, index);
-                }
+            if words >= 3 && (words >= 4 || self.gazetteer.is_surname(self.key(penultimate))) {
+                insert_first(&mut by_surname, self.key(penultimate), index);
+                // "Pérez Rodríguez" as a pair.
+                pair.clear();
+                pair.push_str(self.key(penultimate));
+                pair.push(' ');
+                pair.push_str(self.key(last));
+                insert_first(&mut by_surname, &pair, index);
             }
         }
         let mut keep = vec![true; found.len()];
+        let mut key_buffer = String::new();
         for index in 0..found.len() {
             let mention = &found[index];
             let referent = if mention.tokens.len() <= 2 && !by_surname.is_empty() {
                 by_surname
-                    .get(self.key_of(mention.tokens.clone()).as_ref())
+                    .get(self.key_in(mention.tokens.clone(), &mut key_buffer))
                     .copied()
                     .filter(|&referent| referent != index)
             } else {
@@ -1577,17 +1597,31 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
     }
 
     fn lookup(&mut self, text: &str, kind: NameKind) -> Vec<Match> {
+        self.lookup_scoring(text, kind, 0.0)
+    }
+
+    /// The matches of [`Finder::lookup`] that score `min_score` or more (copied from the
+    /// look-ups made, only those kept).
+    fn lookup_scoring(&mut self, text: &str, kind: NameKind, min_score: f32) -> Vec<Match> {
         let cache = &mut self.lookups[match kind {
             NameKind::Person => 0,
             NameKind::Organization => 1,
             NameKind::Place => 2,
         }];
+        let keep = |matches: &[Match]| {
+            matches
+                .iter()
+                .filter(|candidate| candidate.score >= min_score)
+                .cloned()
+                .collect()
+        };
         if let Some(matches) = cache.get(text) {
-            return matches.clone();
+            return keep(matches);
         }
         let matches = self.gazetteer.lookup(text, Some(kind));
-        cache.insert(text.to_owned(), matches.clone());
-        matches
+        let kept = keep(&matches);
+        cache.insert(text.to_owned(), matches);
+        kept
     }
 
     // ----- Output -----
@@ -1611,11 +1645,7 @@ impl<'d, 'a, 'g> Finder<'d, 'a, 'g> {
             let matches = match mention.matches {
                 Some(matches) => matches,
                 None if mention.kind == NameKind::Person => self.lookup(&text, NameKind::Person),
-                None => self
-                    .lookup(&text, mention.kind)
-                    .into_iter()
-                    .filter(|candidate| candidate.score >= 0.8)
-                    .collect(),
+                None => self.lookup_scoring(&text, mention.kind, 0.8),
             };
             let initial = self.toks[mention.tokens.start].initial;
             let mut confidence: f32 = match mention.evidence {
@@ -1698,39 +1728,12 @@ fn opens_clause(token: &str) -> bool {
     )
 }
 
-/// Whether a word has a letter.
-fn has_letter(word: &str) -> bool {
-    if word.is_ascii() {
-        word.bytes().any(|b| b.is_ascii_alphabetic())
-    } else {
-        word.chars().any(char::is_alphabetic)
-    }
-}
-
-/// Two letters or more, all capitals ("ICE", "U.S.").
-fn is_acronym(word: &str) -> bool {
-    let mut letters = 0;
-    for c in word.chars() {
-        if c.is_alphabetic() {
-            if !c.is_uppercase() {
-                return false;
-            }
-            letters += 1;
-        }
-    }
-    letters >= 2
-}
-
 /// Inserts `key` with `value` unless it is there already (as `entry(key).or_insert(value)`,
 /// copying the key only when it is new).
 fn insert_first<V>(map: &mut FxHashMap<String, V>, key: &str, value: V) {
     if !map.contains_key(key) {
         map.insert(key.to_owned(), value);
     }
-}
-
-fn last_of(words: &[usize]) -> usize {
-    words.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

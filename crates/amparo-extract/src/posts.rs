@@ -98,7 +98,7 @@ pub fn find_posts(doc: &Doc) -> Vec<Post> {
             range.start < post.end && post.start < range.end
         });
         if !inside
-            && let Some((post, _)) = handleless(doc, line)
+            && let Some((post, _)) = handleless(doc, line..end)
             && !posts
                 .iter()
                 .any(|other| other.start < post.end && post.start < other.end)
@@ -200,10 +200,14 @@ fn embed(doc: &Doc, handle: &Handle) -> Option<(Post, Range<usize>)> {
     )
 }
 
-/// An attribution line without a handle: `— Parroquia San Judas, 27 de junio de 2025`.
-fn handleless(doc: &Doc, start_of_line: usize) -> Option<(Post, Range<usize>)> {
+/// An attribution line without a handle: `— Parroquia San Judas, 27 de junio de 2025`
+/// (`line` is the line's byte range, without its line break).
+fn handleless(doc: &Doc, line: Range<usize>) -> Option<(Post, Range<usize>)> {
     let text = doc.text;
-    let end_of_line = line_end(text, start_of_line);
+    let Range {
+        start: start_of_line,
+        end: end_of_line,
+    } = line;
     let line = text.get(start_of_line..end_of_line)?;
     let trimmed = line.trim_start();
     let dash = trimmed.chars().next()?;

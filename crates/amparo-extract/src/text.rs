@@ -146,19 +146,184 @@ pub struct Doc<'a> {
     n_chars: usize,
     /// The [`fold`] of every token, one after another.
     folded: String,
-    /// `folded_ends[i]` is where token `i`'s folded form ends in `folded` (it starts where
-    /// token `i - 1`'s ends).
-    folded_ends: Vec<usize>,
-    /// The word lists each token's folded form is in ([`crate::classes`]), looked up once,
-    /// with [`crate::classes::PLAIN_WORD`] on the words that have neither a possessive nor a
-    /// hyphen.
-    classes: Vec<u32>,
-    /// Each token's id among the words of the violation cues (from the same look-up), or
+    /// What was worked out about each token as it was folded, one entry per token (one
+    /// allocation and one push per token rather than one per fact).
+    facts: Vec<TokenFacts>,
+}
+
+/// What [`Doc::new`] works out about one token.
+#[derive(Clone, Copy, Debug)]
+struct TokenFacts {
+    /// Where the token's folded form ends in [`Doc::folded_text`] (it starts where the
+    /// token before's ends).
+    folded_end: usize,
+    /// The word lists the folded form is in ([`crate::classes`]), looked up once, with
+    /// [`crate::classes::PLAIN_WORD`] on the words that have neither a possessive nor a
+    /// hyphen (0 for a document built without looking tokens up).
+    classes: u32,
+    /// The token's id among the words of the violation cues (from the same look-up), or
     /// [`crate::classes::NO_CUE_WORD`].
-    cue_words: Vec<u32>,
-    /// Per token, the bytes of a possessive `'s`, `’s` or `'S` at its end (0 or 2 to 4; the
-    /// folded form ends in as many), for [`Doc::folded_without_possessive`].
-    possessive: Vec<u8>,
+    cue_word: u32,
+    /// The bytes of a possessive `'s`, `’s` or `'S` at its end (0 or 2 to 4; the folded
+    /// form ends in as many), for [`Doc::folded_without_possessive`].
+    possessive: u8,
+    /// What the names' pass and the gazetteer's scan ask of its letters, worked out here
+    /// while the token is at hand rather than in a pass of their own.
+    shape: Shape,
+}
+
+/// What the names' pass and the gazetteer's scan ask of a token: its case and the cut that
+/// makes its key ([`crate::gazetteer::token_key`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// The bits below.
+    bits: u8,
+    /// The bytes [`crate::gazetteer::strip_possessive`] cuts from the token (its folded form
+    /// ends in as many); the rest is its stem.
+    pub key_cut: u8,
+}
+
+impl Shape {
+    /// The token's first character is lowercase.
+    const LOWERCASE_START: u8 = 1;
+    /// The stem's first character is uppercase.
+    const CAPITALIZED: u8 = 1 << 1;
+    /// The stem has two letters or more, all capitals ("ICE", "U.S.").
+    const ACRONYM: u8 = 1 << 2;
+    /// The key (the folded stem) has a curly apostrophe, made straight in the key.
+    const CURLY_KEY: u8 = 1 << 3;
+    /// The key has a letter.
+    const KEY_HAS_LETTER: u8 = 1 << 4;
+    /// The key has one character or none.
+    const KEY_ONE_CHAR: u8 = 1 << 5;
+
+    /// The shape of an ASCII token.
+    fn of_ascii(raw: &str) -> Shape {
+        let key_cut = possessive_cut(raw);
+        // The key is the stem in lowercase: the same letters, one byte each.
+        let stem = &raw.as_bytes()[..raw.len() - key_cut];
+        let mut bits = 0;
+        if stem.len() <= 1 {
+            bits |= Shape::KEY_ONE_CHAR;
+        }
+        match stem.first() {
+            // Most words: lowercase, so neither capitalized nor an acronym.
+            Some(first) if first.is_ascii_lowercase() => {
+                bits |= Shape::LOWERCASE_START | Shape::KEY_HAS_LETTER;
+            }
+            _ => {
+                if stem.first().is_some_and(u8::is_ascii_uppercase) {
+                    bits |= Shape::CAPITALIZED;
+                }
+                if is_ascii_acronym(stem) {
+                    bits |= Shape::ACRONYM;
+                }
+                if stem.iter().any(u8::is_ascii_alphabetic) {
+                    bits |= Shape::KEY_HAS_LETTER;
+                }
+            }
+        }
+        Shape {
+            bits,
+            key_cut: key_cut as u8,
+        }
+    }
+
+    /// The shape of a token `raw` (not all ASCII) whose folded form is `folded`.
+    fn of_unicode(raw: &str, folded: &str) -> Shape {
+        let key_cut = possessive_cut(raw);
+        let stem = &raw[..raw.len() - key_cut];
+        let key = folded
+            .get(..folded.len().saturating_sub(key_cut))
+            .unwrap_or("");
+        let flags = [
+            (
+                raw.chars().next().is_some_and(char::is_lowercase),
+                Shape::LOWERCASE_START,
+            ),
+            (
+                stem.chars().next().is_some_and(char::is_uppercase),
+                Shape::CAPITALIZED,
+            ),
+            (is_acronym(stem), Shape::ACRONYM),
+            (key.contains('’'), Shape::CURLY_KEY),
+            (key.chars().any(char::is_alphabetic), Shape::KEY_HAS_LETTER),
+            (key.chars().nth(1).is_none(), Shape::KEY_ONE_CHAR),
+        ];
+        let bits = flags
+            .into_iter()
+            .filter(|(set, _)| *set)
+            .fold(0, |bits, (_, bit)| bits | bit);
+        Shape {
+            bits,
+            key_cut: key_cut as u8,
+        }
+    }
+
+    /// The token's first character is lowercase.
+    pub(crate) fn lowercase_start(self) -> bool {
+        self.bits & Shape::LOWERCASE_START != 0
+    }
+
+    /// The stem's first character is uppercase.
+    pub(crate) fn capitalized(self) -> bool {
+        self.bits & Shape::CAPITALIZED != 0
+    }
+
+    /// The stem has two letters or more, all capitals.
+    pub(crate) fn acronym(self) -> bool {
+        self.bits & Shape::ACRONYM != 0
+    }
+
+    /// The key has a curly apostrophe (made straight in the key).
+    pub(crate) fn curly_key(self) -> bool {
+        self.bits & Shape::CURLY_KEY != 0
+    }
+
+    /// The key has a letter.
+    pub(crate) fn key_has_letter(self) -> bool {
+        self.bits & Shape::KEY_HAS_LETTER != 0
+    }
+
+    /// The key has one character or none.
+    pub(crate) fn key_one_char(self) -> bool {
+        self.bits & Shape::KEY_ONE_CHAR != 0
+    }
+}
+
+/// Two letters or more, all capitals ("ICE", "U.S.").
+fn is_acronym(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 2
+}
+
+/// The bytes [`crate::gazetteer::strip_possessive`] cuts from `raw`.
+fn possessive_cut(raw: &str) -> usize {
+    // Most words end in another letter: one byte tells.
+    if !matches!(raw.as_bytes().last(), Some(b's' | b'S')) {
+        return 0;
+    }
+    raw.len() - crate::gazetteer::strip_possessive(raw).len()
+}
+
+/// [`is_acronym`] of ASCII bytes.
+fn is_ascii_acronym(bytes: &[u8]) -> bool {
+    let mut letters = 0;
+    for byte in bytes {
+        if byte.is_ascii_lowercase() {
+            return false;
+        }
+        letters += usize::from(byte.is_ascii_uppercase());
+    }
+    letters >= 2
 }
 
 impl<'a> Doc<'a> {
@@ -193,15 +358,11 @@ impl<'a> Doc<'a> {
             tokenize(text, sentence.clone(), index, &mut tokens);
         }
         let mut folded = String::with_capacity(text.len());
-        let mut folded_ends = Vec::with_capacity(tokens.len());
-        let mut classes = Vec::with_capacity(if look_up { tokens.len() } else { 0 });
-        let mut cue_words = Vec::with_capacity(if look_up { tokens.len() } else { 0 });
-        let mut possessive = Vec::with_capacity(tokens.len());
+        let mut facts = Vec::with_capacity(tokens.len());
         for token in &tokens {
             let start = folded.len();
             let raw = &text[token.range.clone()];
-            let cut = possessive_bytes(raw);
-            possessive.push(cut);
+            let possessive = possessive_bytes(raw);
             // Most tokens are ASCII: folded here, without a call.
             let ascii = raw.is_ascii();
             if ascii {
@@ -210,24 +371,43 @@ impl<'a> Doc<'a> {
             } else {
                 fold_into(raw, &mut folded);
             }
-            folded_ends.push(folded.len());
-            if !look_up {
-                continue;
-            }
-            let word = &folded[start..];
-            let entry = crate::classes::entry(word);
-            classes.push(match token.kind {
-                TokenKind::Word if cut == 0 && !word.bytes().any(|byte| byte == b'-') => {
-                    entry.bits | crate::classes::PLAIN_WORD
-                }
-                TokenKind::Word => entry.bits,
-                TokenKind::Number | TokenKind::Punct => 0,
-            });
-            // A token has no spaces; only a rare folded form must be cleaned to be compared.
-            cue_words.push(if ascii {
-                entry.cue_word
+            let shape = if ascii {
+                Shape::of_ascii(raw)
             } else {
-                crate::violations::cue_word_of(word, entry)
+                Shape::of_unicode(raw, &folded[start..])
+            };
+            let (classes, cue_word) = if !look_up {
+                (0, crate::classes::NO_CUE_WORD)
+            } else if let (TokenKind::Punct, &[byte]) = (token.kind, raw.as_bytes()) {
+                // A mark is in no word list; only the violation cues have a few.
+                (0, crate::classes::ascii_mark_cue_word(byte))
+            } else {
+                let word = &folded[start..];
+                let entry = crate::classes::entry(word);
+                let classes = match token.kind {
+                    TokenKind::Word
+                        if possessive == 0 && !word.bytes().any(|byte| byte == b'-') =>
+                    {
+                        entry.bits | crate::classes::PLAIN_WORD
+                    }
+                    TokenKind::Word => entry.bits,
+                    TokenKind::Number | TokenKind::Punct => 0,
+                };
+                // A token has no spaces; only a rare folded form must be cleaned to be
+                // compared.
+                let cue_word = if ascii {
+                    entry.cue_word
+                } else {
+                    crate::violations::cue_word_of(word, entry)
+                };
+                (classes, cue_word)
+            };
+            facts.push(TokenFacts {
+                folded_end: folded.len(),
+                classes,
+                cue_word,
+                possessive,
+                shape,
             });
         }
         Doc {
@@ -238,19 +418,23 @@ impl<'a> Doc<'a> {
             chars_before,
             n_chars,
             folded,
-            folded_ends,
-            classes,
-            cue_words,
-            possessive,
+            facts,
         }
+    }
+
+    /// Token `index`'s [`Shape`] (the default past the end).
+    pub(crate) fn shape(&self, index: usize) -> Shape {
+        self.facts
+            .get(index)
+            .map_or_else(Shape::default, |facts| facts.shape)
     }
 
     /// Token `index`'s id among the words of the violation cues, `None` when it is in none
     /// (or past the end).
     pub(crate) fn cue_word(&self, index: usize) -> Option<u32> {
-        self.cue_words
+        self.facts
             .get(index)
-            .copied()
+            .map(|facts| facts.cue_word)
             .filter(|&id| id != crate::classes::NO_CUE_WORD)
     }
 
@@ -258,7 +442,10 @@ impl<'a> Doc<'a> {
     /// `""` past the end: what the date and count scanners compare.
     pub(crate) fn folded_without_possessive(&self, index: usize) -> &str {
         let range = self.folded_range(index);
-        let cut = self.possessive.get(index).copied().map_or(0, usize::from);
+        let cut = self
+            .facts
+            .get(index)
+            .map_or(0, |facts| usize::from(facts.possessive));
         let end = range.end.saturating_sub(cut).max(range.start);
         self.folded.get(range.start..end).unwrap_or("")
     }
@@ -266,7 +453,7 @@ impl<'a> Doc<'a> {
     /// The word lists token `index`'s folded form is in, as the bits of [`crate::classes`]
     /// (0 for a number, punctuation, a word in no list, or past the end).
     pub(crate) fn classes(&self, index: usize) -> u32 {
-        self.classes.get(index).copied().unwrap_or(0)
+        self.facts.get(index).map_or(0, |facts| facts.classes)
     }
 
     /// The [`fold`] of token `index`'s text (`""` past the end), computed once for all
@@ -277,13 +464,13 @@ impl<'a> Doc<'a> {
 
     /// Where token `index`'s folded form is in [`Doc::folded_text`] (empty past the end).
     pub fn folded_range(&self, index: usize) -> Range<usize> {
-        let Some(&end) = self.folded_ends.get(index) else {
+        let Some(facts) = self.facts.get(index) else {
             return 0..0;
         };
         let start = index
             .checked_sub(1)
-            .map_or(0, |before| self.folded_ends[before]);
-        start..end
+            .map_or(0, |before| self.facts[before].folded_end);
+        start..facts.folded_end
     }
 
     /// The folded forms of all tokens, one after another (see [`Doc::folded_range`]).
@@ -436,6 +623,16 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The character starting at byte `at` of `text` (which must be on a character boundary),
+/// `None` at the end: an ASCII byte is its character, without decoding.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    match text.as_bytes().get(at) {
+        Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+        Some(_) => text.get(at..).and_then(|rest| rest.chars().next()),
+        None => None,
+    }
+}
+
 /// Appends the tokens of `range` to `tokens`.
 fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<Token>) {
     let slice = &text[range.clone()];
@@ -447,7 +644,7 @@ fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<T
             position += 1;
             continue;
         }
-        let Some(c) = slice.get(position..).and_then(|rest| rest.chars().next()) else {
+        let Some(c) = char_at(slice, position) else {
             break;
         };
         let start = position;
@@ -478,7 +675,7 @@ fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<T
                 .position(|&byte| !run.contains(byte))
                 .unwrap_or(rest.len());
             let at = end;
-            let Some(next) = slice[at..].chars().next() else {
+            let Some(next) = char_at(slice, at) else {
                 break;
             };
             if is_word_char(next) && (numeric == next.is_ascii_digit() || !numeric) {
@@ -492,7 +689,7 @@ fn tokenize(text: &str, range: Range<usize>, sentence: usize, tokens: &mut Vec<T
                 matches!(next, '\'' | '’' | '-' | '.')
             };
             if joins {
-                let after = slice[at + next.len_utf8()..].chars().next();
+                let after = char_at(slice, at + next.len_utf8());
                 let continues = match after {
                     Some(after) if numeric => after.is_ascii_digit(),
                     Some(after) => {
@@ -540,6 +737,7 @@ fn is_initialism(so_far: &str, next: char) -> bool {
 /// after a known abbreviation or a single capital initial.
 fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
+    let mut word_buffer = String::new();
     let bytes = text.as_bytes();
     let mut start = None;
     // Where to look next, always on a character boundary.
@@ -624,8 +822,10 @@ fn split_sentences(text: &str) -> Vec<Range<usize>> {
                     space + text[space..].chars().next().map_or(1, char::len_utf8)
                 })
                 .max(begin);
-            let word = fold(&text[word_start..at]);
-            let word = word.trim_end_matches('.');
+            // One buffer for every stop's word, not a string each.
+            word_buffer.clear();
+            fold_into(&text[word_start..at], &mut word_buffer);
+            let word = word_buffer.trim_end_matches('.');
             let initial = word.chars().count() == 1
                 && text[word_start..at]
                     .chars()

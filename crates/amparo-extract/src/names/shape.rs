@@ -151,6 +151,7 @@ impl Finder<'_, '_, '_> {
     /// Market", "Punta Arenas" beside "la ciudad de Punta Arenas".
     pub(super) fn align_kinds(&self, found: &mut [Found]) {
         let mut kinds: FxHashMap<String, NameKind> = FxHashMap::default();
+        let mut key_buffer = String::new();
         for mention in found.iter() {
             if mention.kind == NameKind::Person
                 || !matches!(
@@ -162,7 +163,7 @@ impl Finder<'_, '_, '_> {
             }
             insert_first(
                 &mut kinds,
-                &self.key_of(mention.tokens.clone()),
+                self.key_in(mention.tokens.clone(), &mut key_buffer),
                 mention.kind,
             );
             // "Whole Foods Market" is also "Whole Foods".
@@ -174,7 +175,7 @@ impl Finder<'_, '_, '_> {
             {
                 insert_first(
                     &mut kinds,
-                    &self.key_of(tokens.start..tokens.end - 1),
+                    self.key_in(tokens.start..tokens.end - 1, &mut key_buffer),
                     NameKind::Organization,
                 );
             }
@@ -190,7 +191,7 @@ impl Finder<'_, '_, '_> {
             if mention.kind != NameKind::Person || !weak || mention.detail.is_some() {
                 continue;
             }
-            if let Some(kind) = kinds.get(self.key_of(mention.tokens.clone()).as_ref()) {
+            if let Some(kind) = kinds.get(self.key_in(mention.tokens.clone(), &mut key_buffer)) {
                 mention.kind = *kind;
                 mention.evidence = Evidence::Cue;
                 mention.matches = None;
