@@ -17,8 +17,7 @@
 //! once more as edge n-grams (every prefix of every word, up to [`MAX_PREFIX_CHARS`]) for
 //! names as you type.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
@@ -93,7 +92,7 @@ pub(crate) struct Memoized {
     words: SimpleTokenizer,
     per_word: TextAnalyzer,
     /// Each word met, and its one token (`None` when the filters dropped it).
-    memo: HashMap<Box<str>, Option<Box<str>>>,
+    memo: FxHashMap<Box<str>, Option<Box<str>>>,
     /// The most words `memo` holds.
     capacity: usize,
 }
@@ -108,7 +107,7 @@ impl Memoized {
         Memoized {
             words: SimpleTokenizer::default(),
             per_word,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             capacity,
         }
     }
@@ -138,7 +137,7 @@ impl Tokenizer for Memoized {
 pub(crate) struct MemoizedStream<'a> {
     words: SimpleTokenStream<'a>,
     per_word: &'a mut TextAnalyzer,
-    memo: &'a mut HashMap<Box<str>, Option<Box<str>>>,
+    memo: &'a mut FxHashMap<Box<str>, Option<Box<str>>>,
     capacity: usize,
 }
 

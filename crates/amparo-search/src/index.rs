@@ -19,16 +19,31 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Memory the on-disk writer may buffer before it writes a segment, over all threads.
     pub memory_budget_bytes: usize,
+    /// Threads one search may use: each searches one segment of the on-disk index.
+    pub search_threads: usize,
 }
 
 impl Default for IndexOptions {
-    /// One thread and 64 MB: an installation indexes a record at a time, as its outbox moves.
+    /// One indexing thread and 64 MB (an installation indexes a record at a time, as its
+    /// outbox moves); searches on every core, up to [`MAX_SEARCH_THREADS`].
     fn default() -> IndexOptions {
         IndexOptions {
             threads: 1,
             memory_budget_bytes: 64 << 20,
+            search_threads: default_search_threads(),
         }
     }
+}
+
+/// The most threads a search uses by default: beyond a few, the merging of their results and
+/// the smaller segments cost more than they save.
+pub const MAX_SEARCH_THREADS: usize = 4;
+
+/// The machine's cores, up to [`MAX_SEARCH_THREADS`].
+pub fn default_search_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .min(MAX_SEARCH_THREADS)
 }
 
 /// The smallest budget tantivy takes per writer thread.
@@ -114,10 +129,16 @@ impl SearchIndex {
     }
 
     fn with_main(
-        index: Index,
+        mut index: Index,
         fields: MainFields,
         options: &IndexOptions,
     ) -> SearchResult<SearchIndex> {
+        // A search runs on each segment of the index in a thread of its own. An index kept up
+        // record by record has several segments; one merged after a rebuild has one.
+        let search_threads = options.search_threads.max(1);
+        if search_threads > 1 {
+            index.set_multithread_executor(search_threads)?;
+        }
         let main = Part::new(index, fields, options.threads, options.memory_budget_bytes)?;
         let (sensitive_schema, sensitive_fields) = schema::sensitive_schema();
         let sensitive = Part::new(

@@ -52,7 +52,7 @@ use std::path::PathBuf;
 
 pub use access::{CaseSet, Viewer, Visibility};
 pub use analysis::MAX_PREFIX_CHARS;
-pub use index::{IndexOptions, SearchIndex};
+pub use index::{IndexOptions, MAX_SEARCH_THREADS, SearchIndex, default_search_threads};
 pub use schema::{SearchDoc, SensitiveText};
 pub use search::{
     FacetCounts, FacetField, Filters, Hit, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, QueryProblem,

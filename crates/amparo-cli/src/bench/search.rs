@@ -39,6 +39,7 @@ use std::time::{Duration, Instant};
 
 use amparo_search::{
     FacetField, IndexOptions, SearchDoc, SearchIndex, SearchRequest, Viewer, Visibility,
+    default_search_threads,
 };
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
@@ -532,6 +533,7 @@ fn build_amparo(dir: &Path, model: &Model, options: &SearchOptions) -> anyhow::R
         &IndexOptions {
             threads: options.threads,
             memory_budget_bytes: options.threads * (128 << 20),
+            search_threads: default_search_threads(),
         },
     )?;
     let clock = Clock::start();
@@ -925,6 +927,7 @@ fn report(report: Report<'_>) -> anyhow::Result<()> {
         "words_per_doc": round1(report.words_per_doc),
         "generate_docs_per_s": round1(report.generate_docs_per_s),
         "indexing_threads": report.options.threads,
+        "search_threads": default_search_threads(),
         "corpus": {
             "html_files": report.model.files,
             "words": report.model.tokens,
