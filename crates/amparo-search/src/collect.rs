@@ -10,8 +10,12 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::Field;
-use tantivy::{BitSet, DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{
+    BitSet, DateTime, DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader,
+    TERMINATED,
+};
 
 use crate::access::{AccessCache, CaseSet};
 
@@ -250,4 +254,108 @@ impl SegmentCollector for SegmentCollect {
             facets,
         }
     }
+}
+
+/// Segments with fewer documents than this are searched by one thread: below it, starting
+/// threads costs more than it saves.
+pub(crate) const MIN_DOCS_TO_SPLIT: u32 = 50_000;
+
+/// How a search is spread over threads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Split {
+    /// Threads a segment's documents are cut between.
+    pub threads: usize,
+    /// Segments with fewer documents are searched by one thread ([`MIN_DOCS_TO_SPLIT`]).
+    pub min_docs: u32,
+}
+
+/// Runs `query` through `collector` on every segment of `searcher`, each segment of at least
+/// `split.min_docs` documents cut into `split.threads` ranges of documents searched side by side.
+///
+/// A rebuilt index is one segment, which tantivy's own executor searches on one thread; the
+/// slowest queries (common words, counted and faceted over a large share of the records) are
+/// then as slow as one core. Each range gets its own scorer, sought to the range's first
+/// document, and its own segment collector; the fruits merge as those of separate segments
+/// do (totals and facet counts add up; the best hits are sorted by key, then address), so the
+/// answer is the same as one pass over the segment.
+pub(crate) fn search_split(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &Collect<'_>,
+    split: Split,
+) -> tantivy::Result<Collected> {
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(scoring)?;
+    let weight = weight.as_ref();
+    let mut fruits = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        let max_doc = reader.max_doc();
+        let parts = if max_doc >= split.min_docs {
+            split.threads.max(1) as u64
+        } else {
+            1
+        };
+        if parts == 1 {
+            fruits.push(collector.collect_segment(weight, ord, reader)?);
+            continue;
+        }
+        let bounds: Vec<(DocId, DocId)> = (0..parts)
+            .map(|part| {
+                let cut = |part: u64| (u64::from(max_doc) * part / parts) as DocId;
+                (cut(part), cut(part + 1))
+            })
+            .collect();
+        let parts: Vec<tantivy::Result<Collected>> = std::thread::scope(|scope| {
+            let others: Vec<_> = bounds[1..]
+                .iter()
+                .map(|&(start, end)| {
+                    scope.spawn(move || collect_range(collector, weight, ord, reader, start, end))
+                })
+                .collect();
+            let (start, end) = bounds[0];
+            let mut parts = vec![collect_range(collector, weight, ord, reader, start, end)];
+            for other in others {
+                parts.push(other.join().unwrap_or_else(|_| {
+                    Err(tantivy::TantivyError::InternalError(
+                        "a search thread panicked".into(),
+                    ))
+                }));
+            }
+            parts
+        });
+        for part in parts {
+            fruits.push(part?);
+        }
+    }
+    collector.merge_fruits(fruits)
+}
+
+/// One segment's matching documents in `start..end`, through a segment collector of their own.
+fn collect_range(
+    collector: &Collect<'_>,
+    weight: &dyn Weight,
+    ord: SegmentOrdinal,
+    reader: &SegmentReader,
+    start: DocId,
+    end: DocId,
+) -> tantivy::Result<Collected> {
+    let mut segment = collector.for_segment(ord, reader)?;
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let alive = reader.alive_bitset();
+    let mut doc = scorer.doc();
+    if doc < start {
+        doc = scorer.seek(start);
+    }
+    while doc < end && doc != TERMINATED {
+        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+            segment.collect(doc, scorer.score());
+        }
+        doc = scorer.advance();
+    }
+    Ok(segment.harvest())
 }

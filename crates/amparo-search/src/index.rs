@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::access::AccessCache;
 use crate::analysis;
+use crate::collect::{MIN_DOCS_TO_SPLIT, Split};
 use crate::schema::{self, MainFields, SearchDoc, SensitiveFields, uuid_term};
 use crate::{SearchError, SearchResult};
 
@@ -19,7 +20,8 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Memory the on-disk writer may buffer before it writes a segment, over all threads.
     pub memory_budget_bytes: usize,
-    /// Threads one search may use: each searches one segment of the on-disk index.
+    /// Threads one search of the on-disk index may use, each on a range of a large segment's
+    /// documents.
     pub search_threads: usize,
 }
 
@@ -90,6 +92,8 @@ impl<F> Part<F> {
 pub struct SearchIndex {
     pub(crate) main: Part<MainFields>,
     pub(crate) sensitive: Part<SensitiveFields>,
+    /// How a search of the on-disk index is spread over threads.
+    pub(crate) split: Split,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -129,16 +133,10 @@ impl SearchIndex {
     }
 
     fn with_main(
-        mut index: Index,
+        index: Index,
         fields: MainFields,
         options: &IndexOptions,
     ) -> SearchResult<SearchIndex> {
-        // A search runs on each segment of the index in a thread of its own. An index kept up
-        // record by record has several segments; one merged after a rebuild has one.
-        let search_threads = options.search_threads.max(1);
-        if search_threads > 1 {
-            index.set_multithread_executor(search_threads)?;
-        }
         let main = Part::new(index, fields, options.threads, options.memory_budget_bytes)?;
         let (sensitive_schema, sensitive_fields) = schema::sensitive_schema();
         let sensitive = Part::new(
@@ -147,7 +145,14 @@ impl SearchIndex {
             1,
             MIN_BUDGET_PER_THREAD,
         )?;
-        Ok(SearchIndex { main, sensitive })
+        Ok(SearchIndex {
+            main,
+            sensitive,
+            split: Split {
+                threads: options.search_threads.max(1),
+                min_docs: MIN_DOCS_TO_SPLIT,
+            },
+        })
     }
 
     /// Adds `doc`, replacing the record's earlier version if there is one. Visible after the

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::access::{Viewer, Visibility};
 use crate::analysis::{self, MAX_PREFIX_CHARS};
-use crate::collect::{Allowed, Collect, Order};
+use crate::collect::{self, Allowed, Collect, Order};
 use crate::index::SearchIndex;
 use crate::schema::{name, uuid_term};
 use crate::{SearchError, SearchResult};
@@ -514,7 +514,8 @@ impl SearchIndex {
             SortBy::Oldest => Order::Oldest,
         };
         let searcher = self.main.reader.searcher();
-        let collected = searcher.search(
+        let collected = collect::search_split(
+            &searcher,
             &*query,
             &Collect {
                 allowed,
@@ -527,6 +528,7 @@ impl SearchIndex {
                 order,
                 keep: request.offset + request.limit,
             },
+            self.split,
         )?;
         let snippets = match (&text_query, request.snippets && !request.name_prefix) {
             (Some(query), true) => {
@@ -624,4 +626,113 @@ fn best_snippet(generators: &[&SnippetGenerator], text: &str) -> Option<Snippet>
         .map(|generator| generator.snippet(text))
         .filter_map(|snippet| Snippet::of(&snippet))
         .max_by_key(|snippet| snippet.highlighted.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::collect::Split;
+    use crate::{IndexOptions, SearchDoc};
+
+    const WORDS: &[&str] = &[
+        "deportados",
+        "deportation",
+        "prison",
+        "cárcel",
+        "hearing",
+        "audiencia",
+        "family",
+        "familia",
+        "detained",
+        "detenidos",
+    ];
+
+    /// Documents with words, cases, kinds, violations and dates that vary with `i`.
+    fn doc(i: u32) -> SearchDoc {
+        let word = |k: u32| WORDS[((i / k) % WORDS.len() as u32) as usize];
+        SearchDoc {
+            id: Uuid::from_u128(u128::from(i) + 1),
+            kind: ["event", "document", "person"][(i % 3) as usize].into(),
+            case_ids: vec![Uuid::from_u128(u128::from(i % 7) + 1_000)],
+            violations: if i.is_multiple_of(4) {
+                vec!["torture".into()]
+            } else {
+                Vec::new()
+            },
+            date: Some(datetime!(2020-01-01 00:00 UTC) + time::Duration::days(i64::from(i % 2000))),
+            title: format!("{} {}", word(1), word(3)),
+            text: format!("{} {} {} {}", word(1), word(2), word(5), word(7)),
+            ..SearchDoc::default()
+        }
+    }
+
+    /// What a comparison of two searches looks at: the total, each hit's id and score, facets.
+    type Seen = (u64, Vec<(Uuid, Option<u32>)>, Vec<FacetCounts>);
+
+    fn seen(results: &SearchResults) -> Seen {
+        (
+            results.total,
+            results
+                .hits
+                .iter()
+                .map(|hit| (hit.id, hit.score.map(f32::to_bits)))
+                .collect(),
+            results.facets.clone(),
+        )
+    }
+
+    #[test]
+    fn a_segment_searched_in_ranges_gives_what_one_pass_gives() {
+        let mut index = SearchIndex::in_memory(&IndexOptions::default()).expect("index");
+        for i in 0..3_000u32 {
+            index.insert(&doc(i)).expect("insert");
+        }
+        index.commit().expect("commit");
+        // Deleted documents stay in the segment until a merge: the ranges must skip them.
+        for i in (0..3_000u32).step_by(11) {
+            index
+                .delete(Uuid::from_u128(u128::from(i) + 1))
+                .expect("delete");
+        }
+        index.commit().expect("commit");
+        index.merge_segments().expect("merge");
+        let viewer = Viewer::user((1_000..1_004).map(Uuid::from_u128), []);
+        let mut compared = 0;
+        for text in [
+            "deportation",
+            "prison OR familia",
+            "detenidos audiencia",
+            "\"deportados prison\"",
+            "-hearing",
+            "",
+        ] {
+            for sort in [SortBy::Relevance, SortBy::Newest, SortBy::Oldest] {
+                let mut request = SearchRequest::new(text);
+                request.sort = sort;
+                request.limit = 25;
+                request.offset = 5;
+                request.facets = vec![FacetField::Kind, FacetField::Violation, FacetField::Year];
+                for viewer in [&viewer, &Viewer::admin()] {
+                    index.split = Split {
+                        threads: 1,
+                        min_docs: 0,
+                    };
+                    let one = index.search(&request, viewer).expect("one pass");
+                    for threads in [2, 3, 7] {
+                        index.split = Split {
+                            threads,
+                            min_docs: 0,
+                        };
+                        let split = index.search(&request, viewer).expect("in ranges");
+                        assert_eq!(seen(&split), seen(&one), "{text:?} {sort:?} {threads}");
+                    }
+                    assert!(one.total > 0 && one.hits.len() == 25, "{text:?}: {one:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 36);
+    }
 }
