@@ -37,8 +37,8 @@ impl Default for IndexOptions {
     }
 }
 
-/// The most threads a search uses by default: beyond a few, the merging of their results and
-/// the smaller segments cost more than they save.
+/// The most threads a search uses by default, so that on a larger machine one search leaves
+/// cores to the others (only two cores were measured: `amparo bench search`).
 pub const MAX_SEARCH_THREADS: usize = 4;
 
 /// The machine's cores, up to [`MAX_SEARCH_THREADS`].
