@@ -410,6 +410,8 @@ mod tests {
         // Cognates the stemmers leave apart (the module documentation says so).
         assert_ne!(stems("detention"), stems("detención"));
         assert_ne!(stems("prison"), stems("prisión"));
+        // Words conflated across the languages (the module documentation says so too).
+        assert_eq!(stems("case caso"), stems("casa casa"));
         // Different words stay different.
         assert_ne!(stems("deported"), stems("detained"));
         assert_ne!(stems("judge"), stems("juez"));
