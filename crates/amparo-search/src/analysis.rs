@@ -13,9 +13,10 @@
 //! "detención" `detencion`; "prison", "prisión" `prision`). It also analyses and indexes the
 //! text once instead of twice, the larger part of the cost of indexing. The price is some
 //! words conflated across languages that one stemmer would keep apart ("case", "caso" and
-//! "casa" are all `cas`): a search for one finds a few more documents, never fewer. Names are folded but never stemmed, and
-//! once more as edge n-grams (every prefix of every word, up to [`MAX_PREFIX_CHARS`]) for
-//! names as you type.
+//! "casa" are all `cas`): a search for one finds a few more documents, never fewer.
+//!
+//! Names are folded but never stemmed, and once more as edge n-grams (every prefix of every
+//! word, up to [`MAX_PREFIX_CHARS`]) for names as you type.
 
 use rustc_hash::FxHashMap;
 use tantivy::Index;

@@ -50,7 +50,7 @@ use tantivy::{Index, TantivyDocument, schema::Facet};
 use uuid::Uuid;
 
 use super::data::Rng;
-use super::stats::{peak_rss_mb, percentile_ms, ratio, round1, round3};
+use super::stats::{peak_rss_mb, percentile_ms, ratio, round1, round3, status_mb};
 
 /// Every generated input derives from this seed.
 const SEED: u64 = 0x616d_7061_726f_0008;
@@ -741,19 +741,6 @@ pub fn search_serve(corpus: &Path, index: &Path) -> anyhow::Result<()> {
         })
     );
     Ok(())
-}
-
-/// A size line of /proc/self/status (in kB there), in MB.
-fn status_mb(key: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix(key))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    Some(round1(kb / 1024.0))
 }
 
 /// `amparo bench search`.

@@ -31,10 +31,16 @@ pub(super) fn ratio(value: f64, baseline: f64) -> f64 {
 
 /// The process's peak resident set so far (`VmHWM`), in MB; `None` where /proc is missing.
 pub(super) fn peak_rss_mb() -> Option<f64> {
+    status_mb("VmHWM:")
+}
+
+/// A size line of /proc/self/status (`key` with its colon, in kB there), in MB; `None` where
+/// /proc is missing.
+pub(super) fn status_mb(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .find_map(|line| line.strip_prefix(key))?
         .split_whitespace()
         .next()?
         .parse()
